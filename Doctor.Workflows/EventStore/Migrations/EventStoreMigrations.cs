@@ -1,0 +1,10 @@
+namespace Doctor.Workflows.EventStore.Migrations;
+
+/// <summary>Every migration, in order. Append new ones; never edit one that has shipped.</summary>
+internal static class EventStoreMigrations
+{
+    public static IReadOnlyList<EventStoreMigration> All { get; } =
+    [
+        Migration0001Initial.Migration,
+    ];
+}
