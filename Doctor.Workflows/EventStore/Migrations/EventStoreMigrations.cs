@@ -6,5 +6,6 @@ internal static class EventStoreMigrations
     public static IReadOnlyList<EventStoreMigration> All { get; } =
     [
         Migration0001Initial.Migration,
+        Migration0002WorkflowDefinitions.Migration,
     ];
 }

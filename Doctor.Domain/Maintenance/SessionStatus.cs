@@ -1,0 +1,10 @@
+namespace Doctor.Domain.Maintenance;
+
+public enum SessionStatus
+{
+    NotStarted,
+    Running,
+    Done,
+    Failed,
+    Deleted,
+}

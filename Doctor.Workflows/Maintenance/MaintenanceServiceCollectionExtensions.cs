@@ -1,0 +1,55 @@
+using Doctor.Workflows.Engine;
+using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Maintenance.Activities;
+using Doctor.Workflows.Maintenance.Audiences;
+using Doctor.Workflows.Maintenance.Engine;
+using Doctor.Workflows.Maintenance.Guards;
+using Doctor.Workflows.Maintenance.HostActions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Quartz;
+
+namespace Doctor.Workflows.Maintenance;
+
+public static class MaintenanceServiceCollectionExtensions
+{
+    /// <summary>The maintenance engine: sessions, workflow catalog, activities, guards, audiences, host plug-ins and Quartz deadlines.</summary>
+    public static IServiceCollection AddMaintenanceEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new PublicBaseUrl(configuration[$"{MaintenanceOptions.Section}:PublicBaseUrl"] ?? "http://127.0.0.1:5080"));
+        services.AddSingleton<MaintenanceSessions>();
+        services.AddSingleton<WorkflowCatalog>();
+        services.AddSingleton<MaintenanceEngine>();
+        services.AddSingleton<SessionDeadlines>();
+
+        services.AddSingleton<IMaintenanceActivity, ChooseHostToEmpty>();
+        services.AddSingleton<IMaintenanceActivity, ChooseNextHost>();
+        services.AddSingleton<IMaintenanceActivity, MoveInstancesAsAnswered>();
+        services.AddSingleton<IMaintenanceActivity, MaintainEmptyHosts>();
+        services.AddSingleton<IWorkflowGuard, EmptyHostExists>();
+        services.AddSingleton<IWorkflowGuard, AllHostsMaintained>();
+        services.AddSingleton<IMaintenanceAudience, SessionProjects>();
+        services.AddSingleton<IMaintenanceAudience, ProjectsOnChosenHost>();
+        services.AddSingleton<IHostActionPlugin, DummyHostAction>();
+        services.AddSingleton<IHostActionPlugin, HttpHostAction>();
+        services.AddHttpClient(HttpHostAction.ClientName).ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
+
+        // Quartz keeps schedulers in a process-wide repository by name: a name per host keeps two hosts in one process
+        // (tests, benchmarks) from sharing one scheduler and each other's jobs.
+        services.AddQuartz(new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = $"doctor-deadlines-{Guid.NewGuid():N}" });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        services.AddTransient<SessionDeadlineJob>();
+        services.AddHostedService<MaintenanceEngineHost>();
+        return services;
+    }
+
+    /// <summary>Registers the maintenance event names; call once on the registry at start.</summary>
+    public static EventTypeRegistry AddMaintenanceEvents(this EventTypeRegistry registry)
+    {
+        MaintenanceEventTypes.Register(registry);
+        return registry;
+    }
+}
