@@ -41,8 +41,8 @@ public class SimulatedCloudRegistrationTests
     }
 
     [Theory]
-    [InlineData("Doctor:Simulated:Topology", "galaxy", "Doctor:Simulated:Topology")]
-    [InlineData("Doctor:Simulated:ActionLatencyMs", "-5", "Doctor:Simulated:ActionLatencyMs")]
+    [InlineData("Doctor:Simulated:Topology", "galaxy", "Doctor:Simulated:Topology: unknown topology 'galaxy'")]
+    [InlineData("Doctor:Simulated:ActionLatencyMs", "-5", "Doctor:Simulated:ActionLatencyMs: must be 0 or more, got -5")]
     public async Task AddSimulatedCloud_WithBadSetting_FailsAtStartNamingTheSetting(string key, string value, string named)
     {
         using var host = Build(new() { [key] = value });
@@ -50,5 +50,15 @@ public class SimulatedCloudRegistrationTests
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(named, e.Message);
+    }
+
+    [Fact]
+    public async Task AddSimulatedCloud_WithNonNumericLatency_FailsAtStartNamingTheSetting()
+    {
+        using var host = Build(new() { ["Doctor:Simulated:ActionLatencyMs"] = "soon" });
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("Doctor:Simulated:ActionLatencyMs", e.Message);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,9 +20,8 @@ public static class SimulatedCloudServiceCollectionExtensions
 
         services.AddOptions<SimulatedCloudOptions>()
             .Bind(configuration.GetSection(SimulatedCloudOptions.Section))
-            .Validate(o => SimulatedTopologies.Find(o.Topology) is not null, "Doctor:Simulated:Topology: unknown topology (expected demo, empty or doctor-test)")
-            .Validate(o => o.ActionLatency >= TimeSpan.Zero, "Doctor:Simulated:ActionLatencyMs: must be 0 or more")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatedCloudOptions>, SimulatedCloudOptionsValidator>());
         services.AddSingleton(sp => new SimulatedCloud(
             sp.GetRequiredService<IOptions<SimulatedCloudOptions>>().Value,
             sp.GetService<TimeProvider>(),
