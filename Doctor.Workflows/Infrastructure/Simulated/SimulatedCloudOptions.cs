@@ -1,0 +1,20 @@
+namespace Doctor.Workflows.Infrastructure.Simulated;
+
+/// <summary>Options of the simulated cloud, bound from <c>Doctor:Simulated</c>.</summary>
+public sealed class SimulatedCloudOptions
+{
+    public const string Section = "Doctor:Simulated";
+
+    /// <summary>The topology seeded at start: <c>demo</c> (default), <c>empty</c> or <c>doctor-test</c> (see <see cref="SimulatedTopologies"/>).</summary>
+    public string Topology { get; set; } = SimulatedTopologies.DemoName;
+
+    /// <summary>How long a migration takes; the instance shows <c>MIGRATING</c> meanwhile. Zero (the default) moves it at once.</summary>
+    public TimeSpan ActionLatency { get; set; } = TimeSpan.Zero;
+
+    /// <summary><see cref="ActionLatency"/> in milliseconds, the form configuration uses (<c>Doctor:Simulated:ActionLatencyMs</c>).</summary>
+    public int ActionLatencyMs
+    {
+        get => (int)ActionLatency.TotalMilliseconds;
+        set => ActionLatency = TimeSpan.FromMilliseconds(value);
+    }
+}

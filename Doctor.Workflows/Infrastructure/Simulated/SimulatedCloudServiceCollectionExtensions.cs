@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Doctor.Workflows.Infrastructure.Simulated;
+
+public static class SimulatedCloudServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="SimulatedCloud"/> as a singleton and as the <see cref="IInfrastructure"/> driver, with
+    /// <see cref="SimulatedCloudOptions"/> bound from <c>Doctor:Simulated</c> (<c>Topology</c>, <c>ActionLatencyMs</c>)
+    /// and validated at start. Uses a registered <see cref="TimeProvider"/> if there is one.
+    /// </summary>
+    public static IServiceCollection AddSimulatedCloud(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<SimulatedCloudOptions>()
+            .Bind(configuration.GetSection(SimulatedCloudOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatedCloudOptions>, SimulatedCloudOptionsValidator>());
+        services.AddSingleton(sp => new SimulatedCloud(
+            sp.GetRequiredService<IOptions<SimulatedCloudOptions>>().Value,
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<SimulatedCloud>>()));
+        services.AddSingleton<IInfrastructure>(sp => sp.GetRequiredService<SimulatedCloud>());
+        return services;
+    }
+}
