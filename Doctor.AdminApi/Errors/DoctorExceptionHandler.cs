@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Doctor.AdminApi.Errors;
@@ -8,7 +10,10 @@ namespace Doctor.AdminApi.Errors;
 /// Answers every exception that escapes an endpoint with application/problem+json: what the client
 /// got wrong for bad requests, a bare 500 otherwise. Never a stack trace or exception text for a 500.
 /// </summary>
-internal sealed class DoctorExceptionHandler(IProblemDetailsService problems, ILogger<DoctorExceptionHandler> logger) : IExceptionHandler
+internal sealed class DoctorExceptionHandler(
+    IProblemDetailsService problems,
+    IOptions<HttpJsonOptions> json,
+    ILogger<DoctorExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -25,7 +30,9 @@ internal sealed class DoctorExceptionHandler(IProblemDetailsService problems, IL
                 };
                 break;
             case BadHttpRequestException bad:
-                var (title, detail) = BadRequestTitle.For(bad);
+                // The handler middleware has cleared the endpoint by now; its feature keeps it.
+                var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+                var (title, detail) = BadRequestTitle.For(bad, endpoint, json.Value.SerializerOptions);
                 logger.LogInformation("Refused {Method} {Path}: {Title}", context.Request.Method, context.Request.Path, title);
                 problem = new ProblemDetails { Status = bad.StatusCode, Title = title, Detail = detail };
                 break;

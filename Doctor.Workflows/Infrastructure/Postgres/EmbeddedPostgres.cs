@@ -123,9 +123,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             {
                 _logger.LogInformation("Embedded PostgreSQL on port {Port} stopped", running.Port);
             }
-            else if (PostmasterLock.Read(DataDirectory) is null)
+            else if (PostmasterLock.Read(DataDirectory) is not { } left || left.Holder(DataDirectory) == PostmasterLock.LockHolder.Nobody)
             {
-                // Already gone, e.g. the terminal's Ctrl-C reached the server too.
+                // Already gone: stopped or killed by someone else; a stale lock file is dealt with at the next start.
                 _logger.LogInformation("Embedded PostgreSQL on port {Port} had already stopped", running.Port);
             }
             else
@@ -207,7 +207,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             _logger.LogInformation("Embedded PostgreSQL: {RunDirectory} is too long for a Unix socket path; TCP only", RunDirectory);
         }
-        for (var attempt = 1; ; attempt++)
+        var portCollisions = 0;
+        while (true)
         {
             var port = FreeLoopbackPort();
             var remaining = _options.StartTimeout - deadline.Elapsed;
@@ -226,20 +227,20 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             }
 
             var serverLog = ReadLogSince(logStart);
-            // Another program may take the port between our probe and the server's bind, and the
-            // children of a killed postmaster may hold its shared memory for a moment: both pass.
-            var transient = serverLog.Contains("could not bind", StringComparison.Ordinal)
-                || serverLog.Contains("already in use", StringComparison.Ordinal)
-                || serverLog.Contains("pre-existing shared memory block", StringComparison.Ordinal);
-            if (transient && attempt < PortAttempts && deadline.Elapsed < _options.StartTimeout)
+            // Another program may take the port between our probe and the server's bind; the
+            // children of a killed postmaster hold its shared memory until they notice and exit.
+            var portTaken = serverLog.Contains("could not bind", StringComparison.Ordinal)
+                || serverLog.Contains("already in use", StringComparison.Ordinal);
+            var previousServerExiting = serverLog.Contains("pre-existing shared memory block", StringComparison.Ordinal);
+            var retry = deadline.Elapsed < _options.StartTimeout
+                && ((portTaken && ++portCollisions < PortAttempts) || previousServerExiting);
+            if (!retry)
             {
-                _logger.LogWarning("Embedded PostgreSQL: start on port {Port} failed ({Attempt}/{Attempts}), retrying: {ServerLog}",
-                    port, attempt, PortAttempts, LastLine(serverLog));
-                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), ct);
-                continue;
+                throw new EmbeddedPostgresException(
+                    $"Embedded PostgreSQL in {DataDirectory} did not start: {start.Output}{Environment.NewLine}Server log ({LogFile}):{Environment.NewLine}{serverLog}");
             }
-            throw new EmbeddedPostgresException(
-                $"Embedded PostgreSQL in {DataDirectory} did not start: {start.Output}{Environment.NewLine}Server log ({LogFile}):{Environment.NewLine}{serverLog}");
+            _logger.LogWarning("Embedded PostgreSQL: start on port {Port} failed, retrying: {ServerLog}", port, LastLine(serverLog));
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
         }
     }
 
