@@ -70,9 +70,15 @@ public static class HostingExtensions
             await app.RunAsync();
             return 0;
         }
-        catch (Exception e) when (e is EmbeddedPostgresException or OptionsValidationException)
+        catch (EmbeddedPostgresException)
         {
-            app.Logger.LogCritical("Doctor did not start: {Reason}", e.Message);
+            // Already logged by the host, in full and without a stack trace (the message is all there is).
+            return 1;
+        }
+        catch (OptionsValidationException e)
+        {
+            // The host logged it with a stack trace; this is the line an operator needs.
+            app.Logger.LogCritical("Doctor did not start, invalid configuration: {Reason}", e.Message);
             return 1;
         }
     }

@@ -49,6 +49,25 @@ public sealed class EmbeddedPostgresTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_WithLockFileNamingALiveUnrelatedProcess_StartsAnyway()
+    {
+        var options = Options;
+        await using (var first = new EmbeddedPostgres(options))
+        {
+            await first.StartAsync();
+        }
+        // After a container restart the dead postmaster's id often belongs to another program by
+        // then; PostgreSQL alone would refuse to start ("lock file already exists").
+        var lockFile = Path.Combine(options.DataDirectory, "postmaster.pid");
+        File.WriteAllText(lockFile, $"{Environment.ProcessId}\n{options.DataDirectory}\n");
+
+        await using var second = new EmbeddedPostgres(options);
+        var connectionString = await second.StartAsync();
+
+        Assert.Equal(1, await Scalar(connectionString, "SELECT 1"));
+    }
+
+    [Fact]
     public async Task Start_WithoutBinaries_FailsNamingTheSearchedPathAndTheConnectionStringSetting()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_root, "empty-bin")).FullName;
