@@ -10,8 +10,7 @@ public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="DoctorDatabase"/>, a singleton <see cref="NpgsqlDataSource"/> on it, the
-    /// start-up that brings it up and runs <see cref="ISchemaMigrator"/>, and a placeholder migrator
-    /// a real one replaces.
+    /// start-up that brings it up and runs <see cref="ISchemaMigrator"/> (the event store's numbered migrations).
     /// </summary>
     public static IServiceCollection AddDoctorDatabase(this IServiceCollection services)
     {
@@ -19,7 +18,7 @@ public static class DatabaseServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DoctorOptions>>().Value.Embedded,
             sp.GetRequiredService<ILogger<EmbeddedPostgres>>()));
         services.TryAddSingleton<DoctorDatabase>();
-        services.TryAddSingleton<ISchemaMigrator, PendingSchemaMigrator>();
+        services.TryAddSingleton<ISchemaMigrator, EventStoreSchemaMigrator>();
         services.TryAddSingleton(sp =>
         {
             // Blocks only if something resolves the data source before DatabaseStartup has run

@@ -24,7 +24,6 @@ public class DoctorApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Doctor:Postgres", Database.ConnectionString);
         // Test output stays readable; warnings and errors still show.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseSetting("Logging:LogLevel:Doctor.AdminApi.Database.PendingSchemaMigrator", "Error");
         ConfigureDoctor(builder);
     }
 

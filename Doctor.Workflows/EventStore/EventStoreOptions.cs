@@ -5,9 +5,6 @@ public sealed class EventStoreOptions
 {
     public const string SectionName = "Doctor:EventStore";
 
-    /// <summary>Create or upgrade the <c>doctor</c> schema when the host starts.</summary>
-    public bool MigrateOnStart { get; set; } = true;
-
     /// <summary>Events handed to a feed handler at most per call.</summary>
     public int FeedBatchSize { get; set; } = 500;
 

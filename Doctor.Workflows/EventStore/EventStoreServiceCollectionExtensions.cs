@@ -8,8 +8,7 @@ namespace Doctor.Workflows.EventStore;
 public static class EventStoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IEventStore"/> (<see cref="PostgresEventStore"/>), <see cref="EventTypeRegistry"/>, the schema
-    /// migration on start and <see cref="EventFeedRunner"/> as a hosted service running every registered
+    /// Registers <see cref="IEventStore"/> (<see cref="PostgresEventStore"/>), <see cref="EventTypeRegistry"/>, and <see cref="EventFeedRunner"/> as a hosted service running every registered
     /// <see cref="IEventFeedHandler"/>. The host registers the <see cref="Npgsql.NpgsqlDataSource"/>; bind options with
     /// <c>services.Configure&lt;EventStoreOptions&gt;(configuration.GetSection(EventStoreOptions.SectionName))</c>.
     /// </summary>
@@ -31,8 +30,6 @@ public static class EventStoreServiceCollectionExtensions
         services.TryAddSingleton<EventTypeRegistry>();
         services.TryAddSingleton<PostgresEventStore>();
         services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
-        // Hosted services start in registration order: the schema exists before the runner reads.
-        services.AddHostedService<EventStoreSchemaMigration>();
         services.AddSingleton<EventFeedRunner>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<EventFeedRunner>());
         return services;
