@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Doctor.Workflows.Notifications.Alarms;
 
 namespace Doctor.AdminApi.Alarms;
 
@@ -36,6 +37,6 @@ public sealed record AlarmCaller(bool IsAdmin, string? ProjectId, string? UserId
     }
 
     /// <summary>A project sees its own alarms only; an admin sees all.</summary>
-    public bool Owns(Doctor.Workflows.Notifications.Alarms.EventAlarm alarm) =>
+    public bool Owns(EventAlarm alarm) =>
         IsAdmin || string.Equals(alarm.ProjectId, ProjectId, StringComparison.Ordinal);
 }

@@ -28,7 +28,9 @@ public static class WebhookDeliveryServiceCollectionExtensions
             // Each attempt has its own limit (Doctor:Notifier:TimeoutMs); the client's 100 s default must not cut across it.
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             // A webhook that redirects is answered, not followed: the receiver must be the URL the subscriber registered.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            // The dispatcher logs retries and dead letters itself; a log line per POST would drown them at fault-storm volume.
+            .RemoveAllLoggers();
         return services;
     }
 }
