@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+using Doctor.Workflows.Notifications.Alarms;
+
+namespace Doctor.AdminApi.Alarms;
+
+/// <summary>An alarm as Aodh's <c>/v2/alarms</c> answers it. Times in Aodh's form: ISO 8601, UTC, no offset.</summary>
+public sealed record AodhAlarmView(
+    [property: JsonPropertyName("alarm_id")] string AlarmId,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("event_rule")] AodhEventRuleView EventRule,
+    [property: JsonPropertyName("alarm_actions")] IReadOnlyList<string> AlarmActions,
+    [property: JsonPropertyName("ok_actions")] IReadOnlyList<string> OkActions,
+    [property: JsonPropertyName("insufficient_data_actions")] IReadOnlyList<string> InsufficientDataActions,
+    [property: JsonPropertyName("repeat_actions")] bool RepeatActions,
+    [property: JsonPropertyName("severity")] string Severity,
+    [property: JsonPropertyName("enabled")] bool Enabled,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("state_reason")] string? StateReason,
+    [property: JsonPropertyName("state_timestamp")] string StateTimestamp,
+    [property: JsonPropertyName("timestamp")] string Timestamp,
+    [property: JsonPropertyName("time_constraints")] IReadOnlyList<object> TimeConstraints,
+    [property: JsonPropertyName("project_id")] string? ProjectId,
+    [property: JsonPropertyName("user_id")] string? UserId)
+{
+    public static AodhAlarmView Of(EventAlarm alarm) => new(
+        alarm.Id.ToString(),
+        alarm.Name,
+        "event",
+        new AodhEventRuleView(alarm.EventType.Text, [.. alarm.Query.Select(q => new AodhQueryView(q.Field, QueryOperators.Name(q.Op), q.Value, q.Type))]),
+        [.. alarm.AlarmActions.Select(u => u.OriginalString)],
+        [.. alarm.OkActions.Select(u => u.OriginalString)],
+        [.. alarm.InsufficientDataActions.Select(u => u.OriginalString)],
+        alarm.RepeatActions,
+        alarm.Severity,
+        alarm.Enabled,
+        alarm.Description,
+        alarm.Status.State,
+        alarm.Status.Reason,
+        EventTimes.Ceilometer(alarm.Status.ChangedAt),
+        EventTimes.Ceilometer(alarm.CreatedAt),
+        [],
+        alarm.ProjectId,
+        alarm.UserId);
+}

@@ -1,0 +1,320 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Notifications;
+using Doctor.Workflows.Notifications.Alarms;
+using static Doctor.Tests.Notifications.AlarmExamples;
+
+namespace Doctor.Tests.Notifications;
+
+public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>, IAsyncLifetime
+{
+    private WebhookListener _listener = null!;
+    private AlarmServices _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        await db.ClearAsync();
+        _listener = await WebhookListener.StartAsync();
+        _services = AlarmServices.Create(db.DataSource);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _listener.DisposeAsync();
+    }
+
+    private async Task<EventAlarm> CreateAsync(EventAlarm alarm)
+    {
+        await _services.Directory.CreateAsync(alarm);
+        return alarm;
+    }
+
+    private Task HandleAsync(params NotificationEmitted[] notifications) =>
+        _services.Notifier.HandleAsync([.. notifications.Select((n, i) => Recorded(n, i + 1))], CancellationToken.None);
+
+    [Fact]
+    public void Registration_ExposesTheNotifierAsTheAlarmNotifierFeedHandler()
+    {
+        Assert.Same(_services.Notifier, _services.FeedHandler);
+        Assert.Equal("alarm-notifier", _services.FeedHandler.Name);
+    }
+
+    [Fact]
+    public async Task Handle_GivenMatchingAlarms_ThenPostsAodhBodyWithHeaders_ToEachAlarmsActions()
+    {
+        var inspector = await CreateAsync(Alarm("maintenance.host", projectId: null, actions: _listener.Url("/inspector")));
+        var vnfm = await CreateAsync(Alarm("maintenance.scheduled", projectId: "p1",
+            query: [Query("traits.state", "eq", "MAINTENANCE")], actions: _listener.Url("/vnfm")));
+        var scheduled = Notification("maintenance.scheduled", "p1",
+            """{"service": "doctor", "session_id": "s1", "project_id": "p1", "state": "MAINTENANCE", "allowed_actions": ["MIGRATE"], "reply_at": "2026-11-22 10:00:00"}""");
+        var host = Notification("maintenance.host", null, """{"service": "doctor", "state": "IN_MAINTENANCE", "session_id": "s1", "host": "compute-1", "project_id": null}""");
+        var other = new RecordedEvent(1, Guid.NewGuid(), "maintenance-s1", 1, "maintenance.session_created.v1", "{}", EventMetadata.Engine("c"), Now);
+
+        await _services.Notifier.HandleAsync([other, Recorded(scheduled, 2), Recorded(host, 3)], CancellationToken.None);
+
+        var toVnfm = Assert.Single(await _listener.WaitForAcceptedAsync("/vnfm", 1));
+        Assert.Equal("POST", toVnfm.Method);
+        Assert.Equal("application/json", toVnfm.ContentType);
+        Assert.Equal($"{scheduled.MessageId}:{vnfm.Id}", toVnfm.EventId);
+        Assert.StartsWith("req-", toVnfm.Headers["x-openstack-request-id"]);
+        var body = toVnfm.Json;
+        Assert.Equal(vnfm.Id.ToString(), body["alarm_id"]!.GetValue<string>());
+        Assert.Equal("insufficient data", body["previous"]!.GetValue<string>());
+        Assert.Equal("alarm", body["current"]!.GetValue<string>());
+        Assert.Equal(scheduled.MessageId, body["reason_data"]!["event"]!["message_id"]!.GetValue<string>());
+        Assert.Equal(
+            """[["service",1,"doctor"],["session_id",1,"s1"],["project_id",1,"p1"],["state",1,"MAINTENANCE"],["allowed_actions",1,"[\"MIGRATE\"]"],["reply_at",4,"2026-11-22 10:00:00"]]""",
+            body["reason_data"]!["event"]!["traits"]!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+
+        var toInspector = Assert.Single(await _listener.WaitForAcceptedAsync("/inspector", 1));
+        Assert.Equal($"{host.MessageId}:{inspector.Id}", toInspector.EventId);
+        Assert.Equal("maintenance.host", toInspector.Json["reason_data"]!["event"]!["event_type"]!.GetValue<string>());
+        await _services.WhenIdleAsync();
+        Assert.Equal(2, _listener.AllAttempts.Count);
+        Assert.Equal(2, _services.Counters.Delivered);
+    }
+
+    [Fact]
+    public async Task Handle_GivenProjectAlarm_WhenAnotherProjectsOrAnAdminNotification_ThenNothingIsSent()
+    {
+        await CreateAsync(Alarm("maintenance.*", projectId: "p1", repeat: true, actions: _listener.Url("/p1")));
+        var marker = Notification("maintenance.scheduled", "p1");
+
+        await HandleAsync(Notification("maintenance.scheduled", "p2"), Notification("maintenance.host", null), marker);
+        await _services.WhenIdleAsync();
+
+        Assert.Equal(marker.MessageId, Assert.Single(_listener.Attempts("/p1")).Json["reason_data"]!["event"]!["message_id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Handle_GivenDisabledAlarm_ThenNothingIsSent()
+    {
+        await CreateAsync(Alarm(enabled: false, actions: _listener.Url("/off")));
+
+        await HandleAsync(Notification());
+        await _services.WhenIdleAsync();
+
+        Assert.Empty(_listener.AllAttempts);
+    }
+
+    [Fact]
+    public async Task Handle_GivenNoRepeat_WhenTwoMatchingNotifications_ThenFiresOnce_AndStoresTheTransition()
+    {
+        var alarm = await CreateAsync(Alarm(repeat: false, actions: _listener.Url("/once")));
+        var first = Notification();
+
+        await HandleAsync(first, Notification());
+        await _services.WhenIdleAsync();
+
+        var post = Assert.Single(_listener.Attempts("/once"));
+        Assert.Equal($"{first.MessageId}:{alarm.Id}", post.EventId);
+        var stored = await _services.Repository.GetAsync(alarm.Id);
+        Assert.Equal(AlarmStates.Alarm, stored!.Status.State);
+        Assert.Equal(AlarmStates.InsufficientData, stored.Status.Previous);
+        Assert.Equal(first.MessageId, stored.Status.FiredBy);
+        Assert.Equal(post.Json["reason"]!.GetValue<string>(), stored.Status.Reason);
+        Assert.Equal(AlarmStates.Alarm, _services.Directory.Find(alarm.Id)!.Status.State);
+    }
+
+    [Fact]
+    public async Task Handle_GivenNoRepeatAndFired_WhenTheFeedReplaysTheSameBatchAfterARestart_ThenFiresAgain_AndNothingElse()
+    {
+        var alarm = await CreateAsync(Alarm(repeat: false, actions: _listener.Url("/replay")));
+        var first = Notification();
+        await HandleAsync(first);
+        await _services.WhenIdleAsync();
+        await _services.DisposeAsync();
+        _services = AlarmServices.Create(db.DataSource); // a new process: the directory reloads from the table
+
+        await HandleAsync(first, Notification());
+        await _services.WhenIdleAsync();
+
+        var posts = _listener.Attempts("/replay");
+        Assert.Equal(2, posts.Count);
+        Assert.All(posts, p => Assert.Equal($"{first.MessageId}:{alarm.Id}", p.EventId));
+        Assert.All(posts, p => Assert.Equal("insufficient data", p.Json["previous"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Handle_GivenRepeat_WhenThreeMatchingNotifications_ThenFiresEveryTime_WithPreviousState()
+    {
+        await CreateAsync(Alarm(repeat: true, actions: _listener.Url("/repeat")));
+
+        await HandleAsync(Notification(), Notification(), Notification());
+
+        var posts = await _listener.WaitForAcceptedAsync("/repeat", 3);
+        Assert.Equal(["insufficient data", "alarm", "alarm"], posts.Select(p => p.Json["previous"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Handle_GivenUnreadableNotification_ThenSkipsIt_AndDeliversTheRest()
+    {
+        await CreateAsync(Alarm(repeat: true, actions: _listener.Url("/rest")));
+        var broken = new RecordedEvent(1, Guid.NewGuid(), "s", 1, NotificationEmitted.TypeName, "{not json", EventMetadata.Engine("c"), Now);
+        var empty = new RecordedEvent(2, Guid.NewGuid(), "s", 2, NotificationEmitted.TypeName, "{}", EventMetadata.Engine("c"), Now);
+        var good = Notification();
+
+        await _services.Notifier.HandleAsync([broken, empty, Recorded(good, 3)], CancellationToken.None);
+
+        Assert.Equal($"{good.MessageId}:", Assert.Single(await _listener.WaitForAcceptedAsync("/rest", 1)).EventId[..(good.MessageId.Length + 1)]);
+    }
+
+    [Fact]
+    public async Task Deliver_WhenEndpointAnswers503Twice_ThenRetriesWithTheSameEventId_AndDeliversOnce()
+    {
+        var alarm = await CreateAsync(Alarm(actions: _listener.Url("/flaky")));
+        _listener.FailNext("/flaky", 503, times: 2);
+        var notification = Notification();
+
+        await HandleAsync(notification);
+        await _services.WhenIdleAsync();
+
+        var attempts = _listener.Attempts("/flaky");
+        Assert.Equal(3, attempts.Count);
+        Assert.All(attempts, a => Assert.Equal($"{notification.MessageId}:{alarm.Id}", a.EventId));
+        Assert.Equal(attempts[0].Body, attempts[2].Body);
+        Assert.Single(_listener.Accepted("/flaky"));
+        Assert.Equal((1, 2, 0), (_services.Counters.Delivered, _services.Counters.Retried, _services.Counters.Dead));
+        Assert.Equal(0, _services.Counters.Pending);
+    }
+
+    [Theory]
+    [InlineData(408)]
+    [InlineData(429)]
+    [InlineData(500)]
+    [InlineData(502)]
+    public async Task Deliver_WhenEndpointAnswersARetryableStatus_ThenRetries(int status)
+    {
+        await CreateAsync(Alarm(actions: _listener.Url("/busy")));
+        _listener.FailNext("/busy", status);
+
+        await HandleAsync(Notification());
+        await _services.WhenIdleAsync();
+
+        Assert.Equal(2, _listener.Attempts("/busy").Count);
+        Assert.Equal(1, _services.Counters.Delivered);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(404)]
+    [InlineData(410)]
+    public async Task Deliver_WhenEndpointAnswersA4xx_ThenDoesNotRetry_AndDeadLetters(int status)
+    {
+        var alarm = await CreateAsync(Alarm(actions: _listener.Url("/refuses")));
+        _listener.FailNext("/refuses", status);
+        var notification = Notification();
+
+        await HandleAsync(notification);
+        await _services.WhenIdleAsync();
+
+        Assert.Single(_listener.Attempts("/refuses"));
+        var letter = Assert.Single(_services.DeadLetters.Letters);
+        Assert.Equal(1, letter.Attempts);
+        Assert.Contains($"HTTP {status}", letter.LastError);
+        Assert.Equal($"{notification.MessageId}:{alarm.Id}", letter.Delivery.EventId);
+        Assert.Equal((0, 1), (_services.Counters.Delivered, _services.Counters.Dead));
+    }
+
+    [Fact]
+    public async Task Deliver_WhenEndpointRedirects_ThenTheRedirectIsNotFollowed()
+    {
+        await CreateAsync(Alarm(actions: _listener.Url("/moved")));
+        _listener.RedirectNext("/moved", _listener.Url("/elsewhere"));
+
+        await HandleAsync(Notification());
+        await _services.WhenIdleAsync();
+
+        Assert.Single(_listener.Attempts("/moved"));
+        Assert.Empty(_listener.Attempts("/elsewhere"));
+        Assert.Contains("HTTP 307", Assert.Single(_services.DeadLetters.Letters).LastError);
+    }
+
+    [Fact]
+    public async Task Deliver_WhenAnAttemptTimesOut_ThenRetries_AndDelivers()
+    {
+        await _services.DisposeAsync();
+        _services = AlarmServices.Create(db.DataSource, timeoutMs: 300);
+        await CreateAsync(Alarm(actions: _listener.Url("/slow")));
+        _listener.HangNext("/slow", new TaskCompletionSource().Task); // never answers: only the timeout ends it
+
+        await HandleAsync(Notification());
+        await _services.WhenIdleAsync();
+
+        Assert.Equal(2, _listener.Attempts("/slow").Count);
+        Assert.Single(_listener.Accepted("/slow"));
+        Assert.Equal((1, 1), (_services.Counters.Delivered, _services.Counters.Retried));
+    }
+
+    [Fact]
+    public async Task Deliver_WhenNothingListens_ThenRetriesUpToMaxAttempts_AndDeadLetters()
+    {
+        await _services.DisposeAsync();
+        _services = AlarmServices.Create(db.DataSource, maxAttempts: 3);
+        var nowhere = new Uri($"http://127.0.0.1:{FreePort()}/gone");
+        await CreateAsync(Alarm(actions: nowhere));
+
+        await HandleAsync(Notification());
+        await _services.WhenIdleAsync();
+
+        var letter = Assert.Single(_services.DeadLetters.Letters);
+        Assert.Equal(3, letter.Attempts);
+        Assert.Equal(nowhere, letter.Delivery.Endpoint);
+        Assert.Contains("HttpRequestException", letter.LastError);
+        Assert.Equal((0, 2, 1), (_services.Counters.Delivered, _services.Counters.Retried, _services.Counters.Dead));
+    }
+
+    [Fact]
+    public async Task Deliver_GivenOneHungEndpoint_ThenTheOtherEndpointStillGetsEverything_AndTheHungOneCatchesUpInOrder()
+    {
+        await CreateAsync(Alarm(repeat: true, actions: [_listener.Url("/hung"), _listener.Url("/live")]));
+        var release = new TaskCompletionSource();
+        _listener.HangNext("/hung", release.Task);
+        var notifications = Enumerable.Range(0, 5).Select(_ => Notification()).ToArray();
+
+        await HandleAsync(notifications);
+
+        var live = await _listener.WaitForAcceptedAsync("/live", 5);
+        Assert.Single(_listener.Attempts("/hung")); // still held on its first delivery
+        Assert.Empty(_listener.Accepted("/hung"));
+        release.SetResult();
+        var caughtUp = await _listener.WaitForAcceptedAsync("/hung", 5);
+        var sent = notifications.Select(n => n.MessageId).ToArray();
+        Assert.Equal(sent, live.Select(MessageIdOf));
+        Assert.Equal(sent, caughtUp.Select(MessageIdOf));
+    }
+
+    [Fact]
+    public async Task Deliver_GivenABurstOf100WithTransientFailures_ThenEachEndpointReceivesThemInFeedOrder()
+    {
+        await CreateAsync(Alarm(repeat: true, actions: [_listener.Url("/ordered"), _listener.Url("/steady")]));
+        var notifications = Enumerable.Range(0, 100).Select(_ => Notification()).ToArray();
+        // Every third delivery fails its first attempt: a retried delivery must still arrive before the next one.
+        var failing = notifications.Where((_, i) => i % 3 == 0).Select(n => n.MessageId).ToHashSet();
+        _listener.FailFirstAttempts("/ordered", eventId => failing.Contains(eventId.Split(':')[0]));
+
+        foreach (var batch in notifications.Chunk(10))
+            await HandleAsync(batch);
+
+        var sent = notifications.Select(n => n.MessageId).ToArray();
+        Assert.Equal(sent, (await _listener.WaitForAcceptedAsync("/ordered", 100)).Select(MessageIdOf));
+        Assert.Equal(sent, (await _listener.WaitForAcceptedAsync("/steady", 100)).Select(MessageIdOf));
+        await _services.WhenIdleAsync();
+        Assert.Equal(200, _services.Counters.Delivered);
+        Assert.Equal(failing.Count, _services.Counters.Retried);
+    }
+
+    private static string MessageIdOf(ReceivedPost post) => post.Json["reason_data"]!["event"]!["message_id"]!.GetValue<string>();
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}

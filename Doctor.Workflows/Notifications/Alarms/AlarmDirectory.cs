@@ -1,0 +1,149 @@
+using System.Collections.Immutable;
+
+namespace Doctor.Workflows.Notifications.Alarms;
+
+/// <summary>
+/// Every alarm in memory, indexed by owner, so that matching a notification never touches the database. Loaded once,
+/// then written through: each change goes to <see cref="AlarmRepository"/> first and to the cache after it commits.
+/// Readers see an immutable snapshot, swapped whole on every change. One process only: a second node would not see
+/// this node's changes (scale-out needs change notifications, e.g. LISTEN/NOTIFY).
+/// </summary>
+public sealed class AlarmDirectory(AlarmRepository repository)
+{
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private volatile Snapshot? _snapshot;
+
+    /// <summary>Loads the alarms on first use; later calls return at once. Safe to call from every entry point.</summary>
+    public async Task EnsureLoadedAsync(CancellationToken ct = default)
+    {
+        if (_snapshot is not null)
+            return;
+        await _writer.WaitAsync(ct);
+        try
+        {
+            if (_snapshot is null)
+                _snapshot = Snapshot.Of(await repository.ListAllAsync(ct));
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>All alarms, oldest first.</summary>
+    public IReadOnlyList<EventAlarm> All => Current.All;
+
+    public EventAlarm? Find(Guid id) => Current.ById.GetValueOrDefault(id);
+
+    /// <summary>The alarms a notification for <paramref name="audienceProjectId"/> may concern (<see cref="AlarmEvaluator.Hears"/>): admin alarms, then that project's.</summary>
+    public IEnumerable<EventAlarm> Hearing(string? audienceProjectId)
+    {
+        var snapshot = Current;
+        foreach (var alarm in snapshot.Admin)
+            yield return alarm;
+        if (audienceProjectId is not null && snapshot.ByProject.TryGetValue(audienceProjectId, out var owned))
+        {
+            foreach (var alarm in owned)
+                yield return alarm;
+        }
+    }
+
+    public async Task CreateAsync(EventAlarm alarm, CancellationToken ct = default)
+    {
+        await EnsureLoadedAsync(ct);
+        await _writer.WaitAsync(ct);
+        try
+        {
+            await repository.CreateAsync(alarm, ct);
+            _snapshot = Current.With(alarm);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>False when there was no such alarm.</summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct = default)
+    {
+        await EnsureLoadedAsync(ct);
+        await _writer.WaitAsync(ct);
+        try
+        {
+            var deleted = await repository.DeleteAsync(id, ct);
+            _snapshot = Current.Without(id);
+            return deleted;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Stores the alarm's new status; returns the updated alarm, or null when it has been deleted meanwhile.</summary>
+    public async Task<EventAlarm?> RecordStatusAsync(Guid id, AlarmStatus status, CancellationToken ct = default)
+    {
+        await EnsureLoadedAsync(ct);
+        await _writer.WaitAsync(ct);
+        try
+        {
+            if (!await repository.UpdateStatusAsync(id, status, ct))
+            {
+                _snapshot = Current.Without(id);
+                return null;
+            }
+            var updated = Current.ById.TryGetValue(id, out var alarm) ? alarm with { Status = status } : await repository.GetAsync(id, ct);
+            if (updated is not null)
+                _snapshot = Current.With(updated);
+            return updated;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private Snapshot Current => _snapshot ?? throw new InvalidOperationException("the alarm directory is not loaded yet: call EnsureLoadedAsync first");
+
+    private sealed record Snapshot(
+        ImmutableList<EventAlarm> All,
+        ImmutableDictionary<Guid, EventAlarm> ById,
+        ImmutableList<EventAlarm> Admin,
+        ImmutableDictionary<string, ImmutableList<EventAlarm>> ByProject)
+    {
+        public static Snapshot Of(IReadOnlyList<EventAlarm> alarms) =>
+            alarms.Aggregate(
+                new Snapshot([], ImmutableDictionary<Guid, EventAlarm>.Empty, [], ImmutableDictionary<string, ImmutableList<EventAlarm>>.Empty),
+                (snapshot, alarm) => snapshot.With(alarm));
+
+        /// <summary>Adds the alarm, or replaces the one with its id in place (order kept).</summary>
+        public Snapshot With(EventAlarm alarm)
+        {
+            if (ById.TryGetValue(alarm.Id, out var old))
+                return old.ProjectId == alarm.ProjectId ? ReplaceInPlace(old, alarm) : Without(old.Id).With(alarm);
+            return new Snapshot(
+                All.Add(alarm),
+                ById.SetItem(alarm.Id, alarm),
+                alarm.ProjectId is null ? Admin.Add(alarm) : Admin,
+                alarm.ProjectId is null ? ByProject : ByProject.SetItem(alarm.ProjectId, ByProject.GetValueOrDefault(alarm.ProjectId, []).Add(alarm)));
+        }
+
+        public Snapshot Without(Guid id)
+        {
+            if (!ById.TryGetValue(id, out var old))
+                return this;
+            var owned = old.ProjectId is null ? null : ByProject[old.ProjectId].Remove(old, ReferenceEqualityComparer.Instance);
+            return new Snapshot(
+                All.Remove(old, ReferenceEqualityComparer.Instance),
+                ById.Remove(id),
+                old.ProjectId is null ? Admin.Remove(old, ReferenceEqualityComparer.Instance) : Admin,
+                old.ProjectId is null ? ByProject : owned!.IsEmpty ? ByProject.Remove(old.ProjectId) : ByProject.SetItem(old.ProjectId, owned));
+        }
+
+        private Snapshot ReplaceInPlace(EventAlarm old, EventAlarm alarm) => new(
+            All.Replace(old, alarm, ReferenceEqualityComparer.Instance),
+            ById.SetItem(alarm.Id, alarm),
+            old.ProjectId is null ? Admin.Replace(old, alarm, ReferenceEqualityComparer.Instance) : Admin,
+            old.ProjectId is null ? ByProject : ByProject.SetItem(old.ProjectId, ByProject[old.ProjectId].Replace(old, alarm, ReferenceEqualityComparer.Instance)));
+    }
+}

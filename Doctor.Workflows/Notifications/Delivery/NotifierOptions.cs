@@ -1,0 +1,27 @@
+namespace Doctor.Workflows.Notifications.Delivery;
+
+/// <summary>Webhook delivery settings, bound from <c>Doctor:Notifier</c>.</summary>
+public sealed class NotifierOptions
+{
+    public const string Section = "Doctor:Notifier";
+
+    /// <summary>Attempts per delivery, the first included; after the last one the delivery is a dead letter.</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The first retry's delay; it doubles per attempt, with jitter.</summary>
+    public int BaseDelayMs { get; set; } = 200;
+
+    /// <summary>The longest delay between two attempts.</summary>
+    public int MaxDelayMs { get; set; } = 30_000;
+
+    /// <summary>One attempt's limit, connection included.</summary>
+    public int TimeoutMs { get; set; } = 5_000;
+
+    /// <summary>Null when the options are usable, else what is wrong.</summary>
+    public string? Problem() =>
+        MaxAttempts < 1 ? $"{Section}:MaxAttempts must be at least 1 (got {MaxAttempts})"
+        : BaseDelayMs < 0 ? $"{Section}:BaseDelayMs must not be negative (got {BaseDelayMs})"
+        : MaxDelayMs < BaseDelayMs ? $"{Section}:MaxDelayMs must be at least BaseDelayMs (got {MaxDelayMs})"
+        : TimeoutMs is <= 10 or > 86_400_000 ? $"{Section}:TimeoutMs must be more than 10 ms and at most a day (got {TimeoutMs})"
+        : null;
+}

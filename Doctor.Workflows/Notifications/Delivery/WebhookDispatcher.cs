@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Doctor.Workflows.Notifications.Delivery;
+
+/// <summary>
+/// POSTs webhooks reliably without letting one endpoint hold up another: one queue and one worker per endpoint URL, so
+/// each endpoint receives its deliveries in the order they were queued, and a slow or dead endpoint only delays its own.
+/// Each delivery is retried with exponential backoff and jitter on connection errors, timeouts, 408, 429 and 5xx; any
+/// other answer is final. What cannot be delivered goes to the <see cref="IDeadLetterSink"/>.
+/// Queues live in memory: what is queued when the process dies is lost (the seam for persistent delivery state).
+/// </summary>
+public sealed class WebhookDispatcher : IAsyncDisposable
+{
+    /// <summary>The named <see cref="HttpClient"/> the dispatcher uses; registered without redirects.</summary>
+    public const string HttpClientName = "notifier";
+
+    /// <summary>The idempotency key header: the same on every attempt of a delivery.</summary>
+    public const string EventIdHeader = "X-Doctor-Event-Id";
+
+    private static readonly ResiliencePropertyKey<Attempts> AttemptsKey = new("doctor.delivery");
+
+    private readonly IHttpClientFactory _http;
+    private readonly NotifierCounters _counters;
+    private readonly IDeadLetterSink _deadLetters;
+    private readonly ILogger<WebhookDispatcher> _logger;
+    private readonly TimeProvider _clock;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ConcurrentDictionary<string, Lazy<EndpointQueue>> _queues = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _idleGate = new();
+    private int _pending;
+    private TaskCompletionSource _idle = Settled();
+
+    public WebhookDispatcher(
+        IHttpClientFactory http,
+        IOptions<NotifierOptions> options,
+        NotifierCounters counters,
+        IDeadLetterSink deadLetters,
+        ILogger<WebhookDispatcher> logger,
+        TimeProvider clock)
+    {
+        _http = http;
+        _counters = counters;
+        _deadLetters = deadLetters;
+        _logger = logger;
+        _clock = clock;
+        var settings = options.Value;
+        if (settings.Problem() is { } problem)
+            throw new OptionsValidationException(NotifierOptions.Section, typeof(NotifierOptions), [problem]);
+        _pipeline = BuildPipeline(settings, clock);
+    }
+
+    /// <summary>Queues the delivery behind the endpoint's earlier ones and returns at once.</summary>
+    public void Enqueue(WebhookDelivery delivery)
+    {
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        lock (_idleGate)
+        {
+            if (_pending++ == 0)
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        _counters.CountQueued();
+        var queue = _queues.GetOrAdd(delivery.Endpoint.AbsoluteUri, key => new Lazy<EndpointQueue>(() => new EndpointQueue(key, this))).Value;
+        if (!queue.Channel.Writer.TryWrite(delivery))
+        {
+            Settle();
+            throw new ObjectDisposedException(nameof(WebhookDispatcher));
+        }
+    }
+
+    /// <summary>Completes when every delivery queued so far has been delivered or given up.</summary>
+    public Task WhenIdleAsync(CancellationToken ct = default)
+    {
+        lock (_idleGate)
+            return _idle.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Stops every worker; deliveries still queued are dropped (and logged).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+            return;
+        await _stopping.CancelAsync();
+        var workers = new List<Task>();
+        foreach (var queue in _queues.Values.Where(q => q.IsValueCreated).Select(q => q.Value))
+        {
+            queue.Channel.Writer.TryComplete();
+            workers.Add(queue.Worker);
+        }
+        await Task.WhenAll(workers);
+        lock (_idleGate)
+        {
+            if (_pending > 0)
+                _logger.LogWarning("notifier stopped with {Pending} webhook deliveries not made", _pending);
+        }
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(NotifierOptions settings, TimeProvider clock)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock };
+        if (settings.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = settings.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(settings.BaseDelayMs),
+                MaxDelay = TimeSpan.FromMilliseconds(settings.MaxDelayMs),
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                OnRetry = args =>
+                {
+                    _counters.CountRetried();
+                    var attempts = args.Context.Properties.GetValue(AttemptsKey, null!);
+                    _logger.LogWarning(
+                        "webhook {Endpoint} for {Subscriber}, event {EventId}: attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
+                        attempts.Delivery.Endpoint, attempts.Delivery.Subscriber, attempts.Delivery.EventId, args.AttemptNumber + 1,
+                        Describe(args.Outcome), (int)args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+        // Inside the retry, so the limit applies to each attempt, not to the delivery as a whole.
+        builder.AddTimeout(TimeSpan.FromMilliseconds(settings.TimeoutMs));
+        return builder.Build();
+    }
+
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is HttpRequestException or TimeoutRejectedException
+        || outcome.Result is { StatusCode: var status } && IsTransient(status);
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is { } e ? $"{e.GetType().Name}: {e.Message}" : $"HTTP {(int)outcome.Result!.StatusCode} {outcome.Result.ReasonPhrase}";
+
+    private async Task RunAsync(EndpointQueue queue)
+    {
+        try
+        {
+            await foreach (var delivery in queue.Channel.Reader.ReadAllAsync(_stopping.Token))
+            {
+                try
+                {
+                    await DeliverAsync(delivery, _stopping.Token);
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // A fault in our own code must not stop the endpoint's worker: the rest of its queue still goes out.
+                    _logger.LogError(e, "webhook {Endpoint}: delivery of event {EventId} failed unexpectedly", queue.Endpoint, delivery.EventId);
+                }
+                finally
+                {
+                    Settle();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DeliverAsync(WebhookDelivery delivery, CancellationToken ct)
+    {
+        var attempts = new Attempts(delivery);
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(AttemptsKey, attempts);
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await _pipeline.ExecuteOutcomeAsync(
+                static async (context, self) =>
+                {
+                    var attempts = context.Properties.GetValue(AttemptsKey, null!);
+                    attempts.Count++;
+                    try
+                    {
+                        return Outcome.FromResult(await self.SendOnceAsync(attempts.Delivery, context.CancellationToken));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !self._stopping.IsCancellationRequested)
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(e);
+                    }
+                },
+                context,
+                this);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        if (outcome.Exception is OperationCanceledException && ct.IsCancellationRequested)
+            throw outcome.Exception;
+        using var response = outcome.Result;
+        if (response is { IsSuccessStatusCode: true })
+        {
+            _counters.CountDelivered();
+            _logger.LogDebug("webhook {Endpoint} for {Subscriber}: event {EventId} delivered after {Attempts} attempt(s)",
+                delivery.Endpoint, delivery.Subscriber, delivery.EventId, attempts.Count);
+            return;
+        }
+        _counters.CountDead();
+        await _deadLetters.RecordAsync(new DeadLetter(delivery, attempts.Count, Describe(outcome), _clock.GetUtcNow()), ct);
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(WebhookDelivery delivery, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Endpoint) { Content = new ByteArrayContent(delivery.Body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(EventIdHeader, delivery.EventId);
+        foreach (var (name, value) in delivery.Headers ?? new Dictionary<string, string>())
+            request.Headers.TryAddWithoutValidation(name, value);
+        return await _http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
+    private void Settle()
+    {
+        _counters.CountSettled();
+        lock (_idleGate)
+        {
+            if (--_pending == 0)
+                _idle.TrySetResult();
+        }
+    }
+
+    private static TaskCompletionSource Settled()
+    {
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        settled.SetResult();
+        return settled;
+    }
+
+    /// <summary>How often one delivery has been tried; carried through the pipeline for logs and the dead letter.</summary>
+    private sealed class Attempts(WebhookDelivery delivery)
+    {
+        public WebhookDelivery Delivery { get; } = delivery;
+        public int Count { get; set; }
+    }
+
+    private sealed class EndpointQueue
+    {
+        public EndpointQueue(string endpoint, WebhookDispatcher dispatcher)
+        {
+            Endpoint = endpoint;
+            Channel = System.Threading.Channels.Channel.CreateUnbounded<WebhookDelivery>(new UnboundedChannelOptions { SingleReader = true });
+            Worker = Task.Run(() => dispatcher.RunAsync(this));
+        }
+
+        public string Endpoint { get; }
+        public Channel<WebhookDelivery> Channel { get; }
+        public Task Worker { get; }
+    }
+}
