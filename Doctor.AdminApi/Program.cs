@@ -2,6 +2,9 @@ using Doctor.AdminApi.Database;
 using Doctor.AdminApi.Errors;
 using Doctor.AdminApi.Health;
 using Doctor.AdminApi.Hosting;
+using Doctor.AdminApi.Alarms;
+using Doctor.AdminApi.Infrastructure;
+using Doctor.AdminApi.Maintenance;
 using Doctor.AdminApi.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +13,7 @@ builder.Services.AddDoctorErrors();
 builder.Services.AddDoctorDatabase();
 builder.Services.AddDoctorHealth();
 builder.Services.AddDoctorMetrics();
+builder.Services.AddDoctorEngine(builder.Configuration);
 
 var app = builder.Build();
 app.UseDoctorMetrics();
@@ -17,6 +21,9 @@ app.UseDoctorErrors();
 app.MapDoctorHealth();
 app.MapDoctorMetrics();
 app.MapOpenApi();
+app.MapSimulatedCloudApi();
+app.MapMaintenanceApi();
+app.MapAlarmApi();
 return await app.RunDoctorAsync();
 
 /// <summary>Entry point, visible to the test host.</summary>

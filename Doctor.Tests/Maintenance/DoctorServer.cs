@@ -40,7 +40,7 @@ public sealed class DoctorServer : IAsyncDisposable
         {
             ["Doctor:Postgres"] = database.ConnectionString,
             ["Doctor:Simulated:Topology"] = "doctor-test",
-            ["Doctor:Maintenance:MinimumReplyWindow"] = "00:00:01",
+            ["Doctor:Maintenance:MinimumReplyWindow"] = "00:00:00.200",
             ["Doctor:Maintenance:Windows:scaleInReply"] = "00:00:15",
             ["Doctor:Maintenance:Windows:prepareReply"] = "00:00:15",
             ["Doctor:Maintenance:Windows:plannedReply"] = "00:00:15",
@@ -66,7 +66,7 @@ public sealed class DoctorServer : IAsyncDisposable
                     s.AddSingleton<IInfrastructure>(cloud);
                 });
         });
-        factory.UseKestrel(port);
+        factory.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1");
         factory.Services.GetRequiredService<PublicBaseUrl>().Value = address;

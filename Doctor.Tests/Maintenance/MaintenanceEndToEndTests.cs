@@ -85,7 +85,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
         vnfm.Answers["MAINTENANCE"] = "SILENT";
         await vnfm.SubscribeAsync();
 
-        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(2));
+        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(3));
         var session = await server.Client.WaitForStateAsync(sid, Within, "MAINTENANCE_FAILED", "MAINTENANCE_DONE");
 
         Assert.Equal("MAINTENANCE_FAILED", session["state"]!.GetValue<string>());
@@ -101,7 +101,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
         await vnfm.SubscribeAsync();
         server.Cloud.InjectFailure("migrate", "*");
 
-        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(2));
+        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(3));
         var session = await server.Client.WaitForStateAsync(sid, Within, "MAINTENANCE_FAILED", "MAINTENANCE_DONE");
 
         Assert.Equal("MAINTENANCE_FAILED", session["state"]!.GetValue<string>());
@@ -121,7 +121,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
         await using (var first = await DoctorServer.StartAsync(_db, cloud, port: port))
         {
             await vnfm.SubscribeAsync();
-            sid = await first.Client.OpenSessionAsync(TimeSpan.FromSeconds(2));
+            sid = await first.Client.OpenSessionAsync(TimeSpan.FromSeconds(3));
             await first.Client.WaitForStateAsync(sid, Within, "PREPARE_MAINTENANCE", "START_MAINTENANCE", "PLANNED_MAINTENANCE", "MAINTENANCE_FAILED");
         }
 
@@ -141,7 +141,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
         vnfm.Answers["PREPARE_MAINTENANCE"] = "SILENT";
         await vnfm.SubscribeAsync();
 
-        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(2));
+        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(3));
         await server.Client.WaitForStateAsync(sid, Within, "PREPARE_MAINTENANCE");
         await WaitUntilAsync(async () => (await server.Cloud.ListHostsAsync()).Any(h => !h.ComputeEnabled));
 
@@ -159,7 +159,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
     {
         await using var server = await DoctorServer.StartAsync(_db);
 
-        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(2));
+        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(3));
         var session = await server.Client.WaitForStateAsync(sid, Within, "MAINTENANCE_FAILED", "MAINTENANCE_DONE");
 
         Assert.Equal("MAINTENANCE_FAILED", session["state"]!.GetValue<string>());
@@ -176,7 +176,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
             [new SimulatedInstanceSeed("vm-0", "vm-0", "compute-0", "p1", 1, null), new SimulatedInstanceSeed("vm-1", "vm-1", "compute-1", "p1", 2, null),
              new SimulatedInstanceSeed("vm-2", "vm-2", "compute-2", "p1", 1, null)]);
 
-        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(2), policy: "proceed");
+        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(3), policy: "proceed");
         var session = await server.Client.WaitForStateAsync(sid, Within, "MAINTENANCE_DONE", "MAINTENANCE_FAILED");
 
         Assert.Equal("MAINTENANCE_DONE", session["state"]!.GetValue<string>());

@@ -16,7 +16,7 @@ public sealed class AlarmDatabase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        await AlarmSchema.EnsureAsync(_database.DataSource);
+        await Doctor.Workflows.EventStore.EventStoreSchema.MigrateAsync(_database.DataSource);
     }
 
     public async Task ClearAsync()

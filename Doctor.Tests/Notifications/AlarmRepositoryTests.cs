@@ -99,7 +99,7 @@ public class AlarmRepositoryTests(AlarmDatabase db) : IClassFixture<AlarmDatabas
         var alarm = Alarm();
         await _repository.CreateAsync(alarm);
 
-        await AlarmSchema.EnsureAsync(db.DataSource);
+        await Doctor.Workflows.EventStore.EventStoreSchema.MigrateAsync(db.DataSource);
 
         Assert.NotNull(await _repository.GetAsync(alarm.Id));
     }

@@ -14,6 +14,9 @@ public sealed record WorkflowDefinition(
     int MaxRounds,
     string SourceJson)
 {
+    /// <summary>Where a session goes when it fails outside the graph's own edges (policy, engine error): the first <c>final: failed</c> state.</summary>
+    public string? FailedState => States.Values.FirstOrDefault(s => s.Final == "failed")?.Name;
+
     public StateDefinition State(string name) =>
         States.TryGetValue(name, out var s) ? s : throw new InvalidOperationException($"workflow {Id} v{Version} has no state {name}");
 }

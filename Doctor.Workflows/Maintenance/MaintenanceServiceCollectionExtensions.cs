@@ -21,6 +21,7 @@ public static class MaintenanceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new PublicBaseUrl(configuration[$"{MaintenanceOptions.Section}:PublicBaseUrl"] ?? "http://127.0.0.1:5080"));
         services.AddSingleton<MaintenanceSessions>();
+        services.TryAddSingleton<IMaintenanceSubscriptions, AlarmSubscriptions>();
         services.AddSingleton<WorkflowCatalog>();
         services.AddSingleton<MaintenanceEngine>();
         services.AddSingleton<SessionDeadlines>();

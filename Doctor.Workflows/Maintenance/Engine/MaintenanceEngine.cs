@@ -121,7 +121,9 @@ public sealed class MaintenanceEngine(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "Session {SessionId}: step failed; the session fails", sessionId);
-                await sessions.ExecuteAsync(sessionId, (_, now) => new FailSession($"engine error: {e.Message}", now), EventMetadata.Engine(sessionId), stopping);
+                var (state, _) = await sessions.LoadAsync(sessionId, stopping);
+                var definition = await catalog.GetAsync(state.WorkflowId, state.WorkflowVersion, stopping);
+                await FailAsync(sessionId, definition, $"engine error: {e.Message}", stopping);
             }
         }
         logger.LogError("Session {SessionId}: too many steps in one pass; stopping this pass", sessionId);
@@ -211,9 +213,8 @@ public sealed class MaintenanceEngine(
             var listens = subscriptions.ProjectListensTo(projectId, ScheduledEventType);
             if (!listens && policy == SubscriptionPolicy.RequireSubscription)
             {
-                var reason = $"project {projectId} has instances in the session but no alarm on {ScheduledEventType} (policy require_subscription)";
-                await sessions.ExecuteAsync(sessionId, (_, now) => new FailSession(reason, now), meta, ct);
-                logger.LogWarning("Session {SessionId} failed: {Reason}", sessionId, reason);
+                await FailAsync(sessionId, definition,
+                    $"project {projectId} has instances in the session but no alarm on {ScheduledEventType} (policy require_subscription)", ct);
                 return true;
             }
             audience.Add(new ProjectAudience(projectId, instanceIds, Interactive: listens));
@@ -232,6 +233,16 @@ public sealed class MaintenanceEngine(
         logger.LogInformation("Session {SessionId} {State}: asked {Projects} project(s), replies until {Deadline}",
             sessionId, state.State, audience.Count(a => a.Interactive), deadline);
         return true;
+    }
+
+    /// <summary>Fails the session outside the graph's edges: into the workflow's failed state, so its state says so, with the reason.</summary>
+    private async Task FailAsync(string sessionId, WorkflowDefinition definition, string reason, CancellationToken ct)
+    {
+        var meta = EventMetadata.Engine(sessionId);
+        if (definition.FailedState is { } failed)
+            await sessions.ExecuteAsync(sessionId, (s, now) => s.State == failed ? new FailSession(reason, now) : new EnterState(failed, reason, now), meta, ct);
+        else
+            await sessions.ExecuteAsync(sessionId, (_, now) => new FailSession(reason, now), meta, ct);
     }
 
     /// <summary>Per-session loop state: one pass at a time, a dirty flag for pokes, and a way to interrupt an activity.</summary>

@@ -1,11 +1,9 @@
-using Npgsql;
-
 namespace Doctor.Workflows.Notifications.Alarms;
 
 /// <summary>
 /// The alarms table. The definition (what the client posted, normalised) is one jsonb document; the state the notifier
 /// changes lives in columns of its own, so a firing updates a few columns and never rewrites the definition.
-/// Idempotent, so it can run at every start until it joins the numbered migrations.
+/// Applied by the numbered migrations (<c>Migration0003Alarms</c>).
 /// </summary>
 public static class AlarmSchema
 {
@@ -24,10 +22,4 @@ public static class AlarmSchema
         );
         CREATE INDEX IF NOT EXISTS alarms_project_id_idx ON doctor.alarms (project_id);
         """;
-
-    public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)
-    {
-        await using var command = dataSource.CreateCommand(Sql);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 }

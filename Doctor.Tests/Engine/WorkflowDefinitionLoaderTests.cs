@@ -1,6 +1,6 @@
 using Doctor.Workflows.Engine;
 
-namespace Doctor.Tests.Workflows;
+namespace Doctor.Tests.Engine;
 
 public class WorkflowDefinitionLoaderTests
 {
