@@ -252,7 +252,7 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
     public async Task Deliver_WhenAnAttemptTimesOut_ThenRetries_AndDelivers()
     {
         await _services.DisposeAsync();
-        _services = AlarmServices.Create(db.DataSource, timeoutMs: 300);
+        _services = AlarmServices.Create(db.DataSource, timeoutMs: 1000);
         await CreateAsync(Alarm(actions: _listener.Url("/slow")));
         _listener.HangNext("/slow", new TaskCompletionSource().Task); // never answers: only the timeout ends it
 
