@@ -9,9 +9,11 @@ namespace Doctor.Tests.EventStore;
 public sealed class EventStoreRegistrationTests
 {
     [Fact]
-    public async Task AddDoctorEventStore_InAHost_MigratesTheSchemaAndRunsRegisteredHandlers()
+    public async Task AddDoctorEventStore_InAHostOnAMigratedSchema_RunsRegisteredHandlers()
     {
         await using var db = await TestDatabase.CreateAsync();
+        // The host migrates the schema first (Doctor.AdminApi's DatabaseStartup); here the test does.
+        await EventStoreSchema.MigrateAsync(db.DataSource);
         var handler = new RecordingFeedHandler("di-projection");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton(db.DataSource);
