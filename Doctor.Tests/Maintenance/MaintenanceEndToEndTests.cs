@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Doctor.Tests.Infrastructure;
 using Doctor.Workflows.Infrastructure;
 using Doctor.Workflows.Infrastructure.Simulated;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Doctor.Tests.Maintenance;
 
@@ -59,6 +60,30 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
         var disabled = history.Where(e => e!["type"]!.GetValue<string>() == "maintenance.compute_disabled.v1").Select(e => e!["data"]!["host"]!.GetValue<string>()).Order().ToList();
         var enabled = history.Where(e => e!["type"]!.GetValue<string>() == "maintenance.compute_enabled.v1").Select(e => e!["data"]!["host"]!.GetValue<string>()).Order().ToList();
         Assert.Equal(disabled, enabled);
+
+        // Invariant: an instance moves only after its project answered that action for it, in that round.
+        foreach (var requested in history.Where(e => e!["type"]!.GetValue<string>() == "maintenance.instance_action_requested.v1"))
+        {
+            var data = requested!["data"]!;
+            var answered = history.TakeWhile(e => e != requested).Any(e =>
+                e!["type"]!.GetValue<string>() == "maintenance.reply_received.v1"
+                && e["data"]!["round"]!.GetValue<int>() == data["round"]!.GetValue<int>()
+                && e["data"]!["project_id"]!.GetValue<string>() == data["project_id"]!.GetValue<string>()
+                && e["data"]!["instance_actions"]![data["instance_id"]!.GetValue<string>()]?.GetValue<string>() == data["action"]!.GetValue<string>());
+            Assert.True(answered, $"{data["instance_id"]} moved by {data["action"]} without its project answering so");
+        }
+
+        // A late or duplicate deadline changes nothing: fire every round's timers again, twice.
+        var engine = server.Services.GetRequiredService<Doctor.Workflows.Maintenance.Engine.MaintenanceEngine>();
+        var rounds = history.Where(e => e!["type"]!.GetValue<string>() == "maintenance.state_entered.v1").Select(e => e!["data"]!["round"]!.GetValue<int>()).ToList();
+        foreach (var round in rounds.Concat(rounds))
+        {
+            await engine.DeadlineReachedAsync(sid, "reply", round, CancellationToken.None);
+            await engine.DeadlineReachedAsync(sid, "hold", round, CancellationToken.None);
+        }
+        await engine.AdvanceNowAsync(sid);
+        Assert.Equal(history.Count, (await server.Client.HistoryAsync(sid)).Count);
+        Assert.Equal("MAINTENANCE_DONE", (await server.Client.SessionAsync(sid))["state"]!.GetValue<string>());
     }
 
     [Fact]
