@@ -3,6 +3,7 @@ using Doctor.AdminApi.Errors;
 using Doctor.AdminApi.Health;
 using Doctor.AdminApi.Hosting;
 using Doctor.AdminApi.Alarms;
+using Doctor.AdminApi.Constraints;
 using Doctor.AdminApi.Infrastructure;
 using Doctor.AdminApi.Maintenance;
 using Doctor.AdminApi.Metrics;
@@ -24,6 +25,7 @@ app.MapOpenApi();
 app.MapSimulatedCloudApi();
 app.MapMaintenanceApi();
 app.MapAlarmApi();
+app.MapConstraintApi();
 return await app.RunDoctorAsync();
 
 /// <summary>Entry point, visible to the test host.</summary>

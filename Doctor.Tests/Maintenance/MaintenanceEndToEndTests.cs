@@ -209,6 +209,37 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
         Assert.Equal(3, (await server.Cloud.ListInstancesAsync()).Count);
     }
 
+    [Fact]
+    public async Task GivenAnAntiAffinityGroup_WhenItsHostsAreMaintained_ThenItsMembersNeverShareAHostNorMoveTogether()
+    {
+        await using var server = await DoctorServer.StartAsync(_db, settings: new Dictionary<string, string?> { ["Doctor:Simulated:ActionLatencyMs"] = "20" });
+        // h1 has the most room, and runs aa-1: a plain scheduler would move aa-0 right beside it.
+        server.Cloud.Seed(
+            [new SimulatedHostSeed("h0", 4), new SimulatedHostSeed("h1", 8), new SimulatedHostSeed("h2", 4)],
+            [new SimulatedInstanceSeed("aa-0", "aa-0", "h0", "p1", 1), new SimulatedInstanceSeed("f-1", "f-1", "h0", "p1", 2),
+             new SimulatedInstanceSeed("aa-1", "aa-1", "h1", "p1", 1)]);
+        (await server.Client.PutAsJsonAsync("/v1/instance_group/aa", new { project_id = "p1", anti_affinity_group = true, max_impacted_members = 1 })).EnsureSuccessStatusCode();
+        foreach (var member in new[] { "aa-0", "aa-1" })
+            (await server.Client.PutAsJsonAsync($"/v1/instance/{member}", new { project_id = "p1", group_id = "aa" })).EnsureSuccessStatusCode();
+        var violations = new ConcurrentQueue<string>();
+        server.Cloud.Changed += _ =>
+        {
+            var members = server.Cloud.Snapshot().Instances.Where(i => i.Id.StartsWith("aa-", StringComparison.Ordinal)).ToList();
+            if (members.Count == 2 && members[0].Host == members[1].Host)
+                violations.Enqueue($"both members on {members[0].Host}");
+            if (members.Count == 2 && members.All(m => m.Status == SimulatedCloud.StatusMigrating))
+                violations.Enqueue("both members moving at once");
+        };
+
+        var sid = await server.Client.OpenSessionAsync(TimeSpan.FromSeconds(3), new { hosts = new[] { "h2", "h0", "h1" } }, policy: "proceed");
+        var session = await server.Client.WaitForStateAsync(sid, Within, "MAINTENANCE_DONE", "MAINTENANCE_FAILED");
+
+        Assert.Equal("MAINTENANCE_DONE", session["state"]!.GetValue<string>());
+        Assert.Empty(violations);
+        var hosts = (await server.Cloud.ListInstancesAsync()).Where(i => i.Id.StartsWith("aa-", StringComparison.Ordinal)).Select(i => i.Host).ToList();
+        Assert.NotEqual(hosts[0], hosts[1]);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 300 && !await condition(); i++)

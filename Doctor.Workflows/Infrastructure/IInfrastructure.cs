@@ -22,6 +22,12 @@ public interface IInfrastructure
     /// <summary>Cold (<paramref name="live"/> false) or live migration to a host chosen by the scheduler, never a disabled or maintained one. Returns the moved instance.</summary>
     Task<ServerInstance> MigrateAsync(string instanceId, bool live, CancellationToken ct = default);
 
+    /// <summary>
+    /// As <see cref="MigrateAsync(string, bool, CancellationToken)"/>, never onto <paramref name="avoidHosts"/> (anti-affinity:
+    /// the hosts other members of the instance's group run on; Nova's <c>different_host</c> scheduler hint).
+    /// </summary>
+    Task<ServerInstance> MigrateAsync(string instanceId, bool live, IReadOnlyCollection<string> avoidHosts, CancellationToken ct = default);
+
     /// <summary>Nova reset-state, e.g. to <c>ERROR</c> when the inspector fences a failed host.</summary>
     Task ResetInstanceStateAsync(string instanceId, string status, CancellationToken ct = default);
 

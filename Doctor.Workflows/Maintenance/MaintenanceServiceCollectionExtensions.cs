@@ -23,6 +23,7 @@ public static class MaintenanceServiceCollectionExtensions
         services.AddSingleton<MaintenanceSessions>();
         services.TryAddSingleton<IMaintenanceSubscriptions, AlarmSubscriptions>();
         services.AddSingleton<WorkflowCatalog>();
+        services.TryAddSingleton<Constraints.ConstraintStore>();
         services.AddSingleton<MaintenanceEngine>();
         services.AddSingleton<SessionDeadlines>();
 

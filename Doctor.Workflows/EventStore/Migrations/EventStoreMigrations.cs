@@ -8,5 +8,6 @@ internal static class EventStoreMigrations
         Migration0001Initial.Migration,
         Migration0002WorkflowDefinitions.Migration,
         Migration0003Alarms.Migration,
+        Migration0004Constraints.Migration,
     ];
 }

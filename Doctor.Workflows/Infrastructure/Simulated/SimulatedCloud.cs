@@ -230,7 +230,11 @@ public sealed class SimulatedCloud : IInfrastructure
     /// hosts) for that long; deleting, resetting or re-seeding meanwhile makes the migration fail, and cancelling it
     /// puts the instance back as it was. Cold and live migrations behave alike here.
     /// </summary>
-    public async Task<ServerInstance> MigrateAsync(string instanceId, bool live, CancellationToken ct = default)
+    public Task<ServerInstance> MigrateAsync(string instanceId, bool live, CancellationToken ct = default) =>
+        MigrateAsync(instanceId, live, [], ct);
+
+    /// <summary>As the other overload, never onto one of <paramref name="avoidHosts"/> (anti-affinity).</summary>
+    public async Task<ServerInstance> MigrateAsync(string instanceId, bool live, IReadOnlyCollection<string> avoidHosts, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
         var action = live ? SimulatedActions.LiveMigrate : SimulatedActions.Migrate;
@@ -245,9 +249,10 @@ public sealed class SimulatedCloud : IInfrastructure
                 throw new InfrastructureActionFailedException(action, instanceId, $"instance is {instance.Status}, not {StatusActive}");
             if (instance.Host.HostStatus == "DOWN")
                 throw new InfrastructureActionFailedException(action, instanceId, $"source host {instance.Host.Name} is down");
-            target = Schedule(instance.Vcpus, except: instance.Host)
+            target = Schedule(instance.Vcpus, except: instance.Host, avoid: avoidHosts)
                 ?? throw new InfrastructureActionFailedException(action, instanceId,
-                    $"no other enabled host in state normal has {instance.Vcpus} free vCPUs");
+                    $"no other enabled host in state normal has {instance.Vcpus} free vCPUs"
+                    + (avoidHosts.Count > 0 ? $" outside {string.Join(", ", avoidHosts.Order(StringComparer.Ordinal))} (anti-affinity)" : ""));
 
             if (_latency == TimeSpan.Zero)
             {
@@ -507,12 +512,12 @@ public sealed class SimulatedCloud : IInfrastructure
     // ---------------------------------------------------------------- inside the lock
 
     /// <summary>The enabled, normal, not forced-down host with the most free vCPUs that fits (ties: first by name).</summary>
-    private SimulatedHostState? Schedule(int vcpus, SimulatedHostState? except)
+    private SimulatedHostState? Schedule(int vcpus, SimulatedHostState? except, IReadOnlyCollection<string>? avoid = null)
     {
         SimulatedHostState? best = null;
         foreach (var host in _hostsInOrder)
         {
-            if (host == except || !host.ComputeEnabled || host.ForcedDown || host.State != HostStateNormal || host.VcpusFree < vcpus)
+            if (host == except || (avoid is not null && avoid.Contains(host.Name)) || !host.ComputeEnabled || host.ForcedDown || host.State != HostStateNormal || host.VcpusFree < vcpus)
                 continue;
             if (best is null || host.VcpusFree > best.VcpusFree)
                 best = host;

@@ -1,4 +1,5 @@
 using Doctor.Domain.Maintenance;
+using Doctor.Workflows.Constraints;
 using Doctor.Workflows.Infrastructure;
 
 namespace Doctor.Workflows.Maintenance.Activities;
@@ -7,8 +8,9 @@ namespace Doctor.Workflows.Maintenance.Activities;
 /// Empties the chosen host as each project answered: MIGRATE / LIVE_MIGRATE done by the engine, one instance at a time
 /// (so two members of an anti-affinity group are never away together), OWN_ACTION left to the project and awaited.
 /// A project not asked (policy <c>proceed</c>) has its instances migrated. INSTANCE_ACTION_DONE follows each move.
+/// A member of an anti-affinity group never lands on a host another member runs on.
 /// </summary>
-public sealed class MoveInstancesAsAnswered : IMaintenanceActivity
+public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMaintenanceActivity
 {
     private static readonly TimeSpan OwnActionPoll = TimeSpan.FromMilliseconds(200);
 
@@ -29,6 +31,7 @@ public sealed class MoveInstancesAsAnswered : IMaintenanceActivity
                 await context.ExecuteAsync((_, t) => new RecordInstanceActionDone(pending.InstanceId, now?.Host, t), ct);
         }
 
+        var groups = await constraints.AntiAffinityGroupsAsync(ct);
         var ownActions = new List<ServerInstance>();
         foreach (var instance in (await context.Infrastructure.ListInstancesAsync(host, ct: ct)).OrderBy(i => i.Id, StringComparer.Ordinal))
         {
@@ -50,7 +53,7 @@ public sealed class MoveInstancesAsAnswered : IMaintenanceActivity
                 ownActions.Add(instance);
                 continue;
             }
-            var failure = await MoveAsync(context, instance, action, ct);
+            var failure = await MoveAsync(context, instance, action, await PeerHostsAsync(context, groups, instance, ct), ct);
             if (failure is not null)
                 return failure;
         }
@@ -66,14 +69,23 @@ public sealed class MoveInstancesAsAnswered : IMaintenanceActivity
         return left.Count == 0 || !context.StillRunning ? null : $"host {host} still has instances: {string.Join(", ", left.Select(i => i.Id))}";
     }
 
-    private static async Task<string?> MoveAsync(ActivityContext context, ServerInstance instance, string action, CancellationToken ct)
+    /// <summary>The hosts the other members of the instance's anti-affinity group run on now.</summary>
+    private static async Task<IReadOnlyCollection<string>> PeerHostsAsync(ActivityContext context, IReadOnlyDictionary<string, string> groups, ServerInstance instance, CancellationToken ct)
+    {
+        if (!groups.TryGetValue(instance.Id, out var group))
+            return [];
+        var peers = groups.Where(g => g.Value == group && g.Key != instance.Id).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        return (await context.Infrastructure.ListInstancesAsync(ct: ct)).Where(i => peers.Contains(i.Id)).Select(i => i.Host).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static async Task<string?> MoveAsync(ActivityContext context, ServerInstance instance, string action, IReadOnlyCollection<string> avoidHosts, CancellationToken ct)
     {
         await context.ExecuteAsync((_, t) => new RequestInstanceAction(instance.Id, instance.ProjectId, action, instance.Host, t), ct);
         if (!context.StillRunning)
             return null;
         try
         {
-            var moved = await context.Infrastructure.MigrateAsync(instance.Id, live: action == "LIVE_MIGRATE", ct);
+            var moved = await context.Infrastructure.MigrateAsync(instance.Id, live: action == "LIVE_MIGRATE", avoidHosts, ct);
             await context.ExecuteAsync((_, t) => new RecordInstanceActionDone(instance.Id, moved.Host, t), ct);
             return null;
         }
