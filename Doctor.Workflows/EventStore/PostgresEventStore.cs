@@ -43,9 +43,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
 
     public async Task<IReadOnlyList<AppendResult>> AppendManyAsync(IReadOnlyList<StreamAppend> appends, CancellationToken ct = default)
     {
-        await using var command = _dataSource.CreateCommand(AppendSql);
-        AddAppendParameters(command, appends);
-        return await ExecuteAppendAsync(command, appends, ct);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        return await AppendManyAsync(connection, appends, ct);
     }
 
     /// <summary>
@@ -58,6 +57,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand(AppendSql, connection);
         AddAppendParameters(command, appends);
+        await command.PrepareAsync(ct);
         return await ExecuteAppendAsync(command, appends, ct);
     }
 
@@ -65,7 +65,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
-        await using var command = _dataSource.CreateCommand(ReadStreamSql);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(ReadStreamSql, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromVersion });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxCount });
@@ -76,7 +77,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var command = _dataSource.CreateCommand(ReadAllSql);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(ReadAllSql, connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });
         return await ReadEventsAsync(command, Math.Min(limit, 4096), ct);
@@ -218,6 +220,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
 
     private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, int capacity, CancellationToken ct)
     {
+        await command.PrepareAsync(ct);
         var events = new List<RecordedEvent>(capacity);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
