@@ -15,12 +15,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     /// <summary>The channel a notification with the last written seq goes to when an append commits.</summary>
     public const string NotificationChannel = "doctor_events";
 
+    // Column order is what ReadEvent reads. Metadata fields are extracted by the server: cheaper than parsing JSON here.
     private const string EventColumns =
-        "seq, id, stream_id, version, type, data, metadata->>'correlation_id', metadata->>'causation_id', " +
+        "seq, id, version, type, data, metadata->>'correlation_id', metadata->>'causation_id', " +
         "metadata->>'actor', metadata->>'command_id', recorded_at";
 
-    private const string ReadAllSql = $"SELECT {EventColumns} FROM doctor.events WHERE seq > $1 ORDER BY seq LIMIT $2";
+    private const string ReadAllSql = $"SELECT {EventColumns}, stream_id FROM doctor.events WHERE seq > $1 ORDER BY seq LIMIT $2";
 
+    // The stream id is known: not sent back for every row of a long stream.
     private const string ReadStreamSql =
         $"SELECT {EventColumns} FROM doctor.events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3";
 
@@ -71,7 +73,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromVersion });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxCount });
-        return await ReadEventsAsync(command, Math.Min(maxCount, 4096), ct);
+        return await ReadEventsAsync(command, streamId, Math.Min(maxCount, 4096), ct);
     }
 
     /// <summary>
@@ -91,10 +93,15 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return ReadEvent(reader);
+            yield return ReadEvent(reader, streamId);
         }
     }
 
+    /// <remarks>
+    /// Every append takes the global append lock before it draws positions and keeps it until its commit is visible,
+    /// so positions become visible in order: a reader that sees seq N has seen every committed seq below it, and
+    /// an empty page means nothing is committed past <paramref name="afterSeq"/> yet — nothing can be skipped.
+    /// </remarks>
     public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long afterSeq, int limit, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
@@ -103,7 +110,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         await using var command = new NpgsqlCommand(ReadAllSql, connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });
-        return await ReadEventsAsync(command, Math.Min(limit, 4096), ct);
+        return await ReadEventsAsync(command, null, Math.Min(limit, 4096), ct);
     }
 
     public async Task<long?> GetStreamVersionAsync(string streamId, CancellationToken ct = default)
@@ -122,31 +129,32 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, int capacity, CancellationToken ct)
+    private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, string? streamId, int capacity, CancellationToken ct)
     {
         await command.PrepareAsync(ct);
         var events = new List<RecordedEvent>(capacity);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
         {
-            events.Add(ReadEvent(reader));
+            events.Add(ReadEvent(reader, streamId));
         }
         return events;
     }
 
-    private static RecordedEvent ReadEvent(NpgsqlDataReader reader)
+    /// <summary>One row of <see cref="EventColumns"/>, followed by stream_id when <paramref name="streamId"/> is not known.</summary>
+    private static RecordedEvent ReadEvent(NpgsqlDataReader reader, string? streamId)
     {
         var seq = reader.GetInt64(0);
         var id = reader.GetGuid(1);
-        var streamId = reader.GetString(2);
-        var version = reader.GetInt64(3);
-        var type = reader.GetString(4);
-        var data = reader.GetString(5);
-        var correlationId = reader.IsDBNull(6) ? "" : reader.GetString(6);
-        var causationId = reader.IsDBNull(7) ? null : reader.GetString(7);
-        var actor = reader.IsDBNull(8) ? "" : reader.GetString(8);
-        var commandId = reader.IsDBNull(9) ? null : reader.GetString(9);
-        var recordedAt = reader.GetFieldValue<DateTimeOffset>(10);
+        var version = reader.GetInt64(2);
+        var type = reader.GetString(3);
+        var data = reader.GetString(4);
+        var correlationId = reader.IsDBNull(5) ? "" : reader.GetString(5);
+        var causationId = reader.IsDBNull(6) ? null : reader.GetString(6);
+        var actor = reader.IsDBNull(7) ? "" : reader.GetString(7);
+        var commandId = reader.IsDBNull(8) ? null : reader.GetString(8);
+        var recordedAt = reader.GetFieldValue<DateTimeOffset>(9);
+        streamId ??= reader.GetString(10);
         return new RecordedEvent(seq, id, streamId, version, type, data, new EventMetadata(correlationId, causationId, actor, commandId), recordedAt);
     }
 }
