@@ -9,7 +9,6 @@ namespace Doctor.Tests.EventStore;
 /// <summary>Each test gets its own database, so the feed holds exactly what the test wrote.</summary>
 public sealed class EventFeedRunnerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly EventStoreDatabase _db = new();
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(45));
 
@@ -112,7 +111,7 @@ public sealed class EventFeedRunnerTests : IAsyncLifetime
             var late = (await Store.AppendManyAsync(connection,
                 [new StreamAppend("late", "test", ExpectedVersion.NoStream, Events(3, "late"), EventMetadata.Engine("c"))], Ct))[0];
             var next = Append("next", 2);
-            await WaitForBlockedAppendAsync();
+            await _db.WaitForBlockedAppendAsync(Ct);
 
             Assert.False(next.IsCompleted);
             Assert.Empty(await Store.ReadAllAsync(first.LastSeq, 100, Ct));
@@ -130,17 +129,6 @@ public sealed class EventFeedRunnerTests : IAsyncLifetime
         finally
         {
             await runner.StopAsync(CancellationToken.None);
-        }
-    }
-
-    private async Task WaitForBlockedAppendAsync()
-    {
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        patience.CancelAfter(Patience);
-        while (await _db.ScalarAsync(
-                   "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 0)
-        {
-            await Task.Delay(10, patience.Token);
         }
     }
 

@@ -284,6 +284,23 @@ public sealed class PostgresEventStoreTests(EventStoreDatabase db) : IClassFixtu
     }
 
     [Fact]
+    public async Task EnumerateStream_FromAVersion_YieldsTheSameEventsAsReadStream()
+    {
+        var stream = NewStream();
+        await _store.AppendAsync(stream, "test", ExpectedVersion.NoStream, Events(5), Meta());
+        await _store.AppendAsync(NewStream(), "test", ExpectedVersion.NoStream, Events(2), Meta());
+
+        var enumerated = new List<RecordedEvent>();
+        await foreach (var evt in _store.EnumerateStreamAsync(stream, fromVersion: 2))
+        {
+            enumerated.Add(evt);
+        }
+
+        Assert.Equal(await _store.ReadStreamAsync(stream, fromVersion: 2), enumerated);
+        Assert.Equal([2L, 3L, 4L, 5L], enumerated.Select(e => e.Version));
+    }
+
+    [Fact]
     public async Task GetStreamVersion_OfMissingStream_IsNull()
     {
         Assert.Null(await _store.GetStreamVersionAsync(NewStream()));

@@ -48,12 +48,16 @@ internal static class Migration0001Initial
             updated_at timestamptz NOT NULL DEFAULT now()
         );
 
-        -- Appends one or more stream parts in the caller's transaction (one statement = one round trip).
-        -- Part i owns events [offset_i + 1, offset_i + p_counts[i]] of the p_event_* arrays.
-        -- p_expected: -1 any, 0 no stream, n exactly n. Returns one row per part, in order:
-        --   'written' | 'duplicate' (command id seen before: the first result, nothing written) |
-        --   'conflict' (wrong expected version: then nothing at all is written for any part).
+        -- Appends stream parts in the caller's transaction (one statement = one round trip). Parts belong to units
+        -- (p_units): a unit is one caller's all-or-nothing append; several callers' units can share one call and so
+        -- one commit. Part i owns events [offset_i + 1, offset_i + p_counts[i]] of the p_event_* arrays; a stream
+        -- appears in one part at most. p_expected: -1 any, 0 no stream, n exactly n. One row per part, in order:
+        --   'written';
+        --   'duplicate': its command id was recorded for this stream before: the first result, nothing written;
+        --   'conflict': wrong expected version (actual_version says what it is): nothing of its unit is written;
+        --   'skipped': another part of its unit conflicted: nothing of its unit is written.
         CREATE FUNCTION doctor.append_events(
+            p_units        int[],
             p_stream_ids   text[],
             p_stream_types text[],
             p_expected     bigint[],
@@ -66,23 +70,23 @@ internal static class Migration0001Initial
         RETURNS TABLE (part_stream_id text, outcome text, stream_version bigint, first_seq bigint, last_seq bigint, actual_version bigint)
         LANGUAGE plpgsql AS $fn$
         DECLARE
-            n           int := cardinality(p_stream_ids);
-            i           int;
-            lo          int;
-            hi          int;
-            offs        int := 0;
-            cur         bigint;
-            meta        jsonb;
-            conflicted  boolean := false;
-            outcomes    text[]   := '{}';
-            actuals     bigint[] := '{}';
-            dup_version bigint[] := '{}';
-            dup_first   bigint[] := '{}';
-            dup_last    bigint[] := '{}';
-            f_seq       bigint;
-            l_seq       bigint;
-            notify_seq  bigint;
-            cmd         record;
+            n            int := cardinality(p_stream_ids);
+            i            int;
+            lo           int;
+            hi           int;
+            offs         int := 0;
+            cur          bigint;
+            meta         jsonb;
+            failed_units int[]   := '{}';
+            outcomes     text[]   := '{}';
+            actuals      bigint[] := '{}';
+            dup_version  bigint[] := '{}';
+            dup_first    bigint[] := '{}';
+            dup_last     bigint[] := '{}';
+            f_seq        bigint;
+            l_seq        bigint;
+            notify_seq   bigint;
+            cmd          record;
         BEGIN
             -- One writer at a time: positions are drawn and committed in the same order, so a reader that sees
             -- seq N has seen every committed seq below N (DESIGN.md §4). Released at commit, after visibility.
@@ -109,31 +113,30 @@ internal static class Migration0001Initial
                 actuals[i] := cur;
                 IF p_expected[i] <> -1 AND coalesce(cur, 0) <> p_expected[i] THEN
                     outcomes[i] := 'conflict';
-                    conflicted := true;
+                    failed_units := failed_units || p_units[i];
                 ELSE
                     outcomes[i] := 'written';
                 END IF;
             END LOOP;
-
-            IF conflicted THEN
-                FOR i IN 1..n LOOP
-                    part_stream_id := p_stream_ids[i];
-                    outcome := outcomes[i];
-                    stream_version := NULL; first_seq := NULL; last_seq := NULL;
-                    actual_version := actuals[i];
-                    RETURN NEXT;
-                END LOOP;
-                RETURN;
-            END IF;
 
             FOR i IN 1..n LOOP
                 lo := offs + 1;
                 hi := offs + p_counts[i];
                 offs := hi;
                 part_stream_id := p_stream_ids[i];
-                outcome := outcomes[i];
+                stream_version := NULL;
+                first_seq := NULL;
+                last_seq := NULL;
                 actual_version := NULL;
 
+                IF p_units[i] = ANY (failed_units) THEN
+                    outcome := CASE WHEN outcomes[i] = 'conflict' THEN 'conflict' ELSE 'skipped' END;
+                    actual_version := actuals[i];
+                    RETURN NEXT;
+                    CONTINUE;
+                END IF;
+
+                outcome := outcomes[i];
                 IF outcomes[i] = 'duplicate' THEN
                     stream_version := dup_version[i];
                     first_seq := dup_first[i];
