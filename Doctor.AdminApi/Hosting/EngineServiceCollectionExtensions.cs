@@ -2,7 +2,10 @@ using Doctor.Workflows;
 using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Infrastructure.Simulated;
 using Doctor.Workflows.Maintenance;
+using Doctor.Workflows.Notifications;
 using Doctor.Workflows.Notifications.Alarms;
+using Doctor.Workflows.Faults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Doctor.AdminApi.Hosting;
 
@@ -20,6 +23,9 @@ public static class EngineServiceCollectionExtensions
         services.AddSimulatedCloud(configuration);
         services.AddAodhAlarms(configuration);
         services.AddMaintenanceEngine(configuration);
+        // Seams between features; each feature registers its own before these defaults.
+        services.TryAddSingleton<INotificationShortcut, FeedOnlyShortcut>();
+        services.TryAddSingleton<IActiveFaults, NoActiveFaults>();
         return services;
     }
 }

@@ -40,7 +40,9 @@ public static class MaintenanceApiClient
         do
         {
             session = await client.SessionAsync(sessionId);
-            if (states.Contains(session["state"]!.GetValue<string>()))
+            // A final state is entered one append before the session's closing event: wait for that too.
+            if (states.Contains(session["state"]!.GetValue<string>())
+                && (session["state"]!.GetValue<string>() is not ("MAINTENANCE_DONE" or "MAINTENANCE_FAILED") || await IsClosedAsync(client, sessionId)))
                 return session;
             await Task.Delay(100);
         }
@@ -48,6 +50,9 @@ public static class MaintenanceApiClient
         Assert.Fail($"session {sessionId} did not reach {string.Join("/", states)} within {within}; it is {session.ToJsonString()}");
         return session;
     }
+
+    private static async Task<bool> IsClosedAsync(HttpClient client, string sessionId) =>
+        (await client.HistoryAsync(sessionId)).Any(e => e!["type"]!.GetValue<string>() is "maintenance.session_done.v1" or "maintenance.session_failed.v1");
 
     public static async Task<JsonArray> HistoryAsync(this HttpClient client, string sessionId) =>
         (await client.GetFromJsonAsync<JsonObject>($"/v1/maintenance/{sessionId}/history"))!["events"]!.AsArray();

@@ -186,12 +186,16 @@ public sealed class MaintenanceEngine(
                 return false;
 
             case EngineStep.TakeTransition t:
+                if (RestoreBeforeSuccess(state, definition, t.To))
+                    return await CarryOutAsync(sessionId, state, definition, new EngineStep.RestoreComputes(), ct);
                 await sessions.ExecuteAsync(sessionId, (_, now) => new EnterState(t.To, t.Reason, now), meta, ct);
                 return true;
 
             case EngineStep.ChooseBranch b:
                 var context2 = new GuardContext(state, await infrastructure.ListHostsAsync(ct), await infrastructure.ListInstancesAsync(ct: ct));
                 var branch = b.Branches.First(x => x.If is null || _guards[x.If].Holds(context2));
+                if (RestoreBeforeSuccess(state, definition, branch.Goto))
+                    return await CarryOutAsync(sessionId, state, definition, new EngineStep.RestoreComputes(), ct);
                 var reason = branch.If is null ? $"{state.State} finished" : $"{state.State} finished and {branch.If}";
                 await sessions.ExecuteAsync(sessionId, (_, now) => new EnterState(branch.Goto, reason, now), meta, ct);
                 return true;
@@ -200,6 +204,13 @@ public sealed class MaintenanceEngine(
                 throw new InvalidOperationException($"unknown step {step.GetType().Name}");
         }
     }
+
+    /// <summary>
+    /// Computes come back before a session says it succeeded, so a client that sees MAINTENANCE_DONE never finds a
+    /// host the session left disabled.
+    /// </summary>
+    private static bool RestoreBeforeSuccess(SessionState state, WorkflowDefinition definition, string to) =>
+        !state.DisabledComputes.IsEmpty && definition.State(to) is { IsFinal: true, Final: "succeeded" };
 
     private async Task<bool> OpenWindowAsync(string sessionId, SessionState state, WorkflowDefinition definition, NotifyDefinition notify, CancellationToken ct)
     {

@@ -1,0 +1,9 @@
+using Doctor.Workflows.EventStore;
+
+namespace Doctor.Workflows.Notifications;
+
+/// <summary>No fast lane: the notifier reaches the notifications through the feed. Replaced by the notifier's own.</summary>
+public sealed class FeedOnlyShortcut : INotificationShortcut
+{
+    public ValueTask DeliverNowAsync(IReadOnlyList<RecordedEvent> appended, CancellationToken ct) => ValueTask.CompletedTask;
+}
