@@ -19,8 +19,13 @@ public static class MaintenanceBenchmarks
     private const int Projects = 20;
     private static readonly TimeSpan Within = TimeSpan.FromMinutes(10);
 
+    private static bool Timeline;
+    private static int LeadSeconds;
+
     public static async Task<int> RunAsync(string[] args)
     {
+        Timeline = args.Contains("--timeline");
+        LeadSeconds = IntOption(args, "--lead") ?? 10;
         var quick = args.Contains("--quick");
         var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
         bool Wanted(string part) => parts.Count == 0 || parts.Contains(part);
@@ -122,9 +127,12 @@ public static class MaintenanceBenchmarks
         for (var p = 0; p < Projects; p++)
             await vnfm.SubscribeAsync(Project(p));
 
-        var maintenanceAt = DateTimeOffset.UtcNow.AddSeconds(5);
+        var maintenanceAt = DateTimeOffset.UtcNow.AddSeconds(LeadSeconds);
         var sid = await OpenAsync(doctor.Client, [], maintenanceAt);
         var timeline = await WaitClosedAsync(doctor, sid);
+        if (Timeline)
+            foreach (var line in timeline.Describe())
+                Console.WriteLine(line);
         return RunResult.From([timeline], maintenanceAt, vnfm);
     }
 
@@ -155,7 +163,7 @@ public static class MaintenanceBenchmarks
         for (var p = 0; p < Projects; p++)
             await vnfm.SubscribeAsync(Project(p));
 
-        var maintenanceAt = DateTimeOffset.UtcNow.AddSeconds(10);
+        var maintenanceAt = DateTimeOffset.UtcNow.AddSeconds(LeadSeconds * 2);
         var ids = await Task.WhenAll(Enumerable.Range(0, sessionCount).Select(s => OpenAsync(doctor.Client, [$"s{s:D3}-a", $"s{s:D3}-b"], maintenanceAt)));
         var timelines = await Task.WhenAll(ids.Select(id => WaitClosedAsync(doctor, id)));
         return RunResult.From(timelines, maintenanceAt, vnfm);

@@ -48,6 +48,18 @@ public sealed class SessionTimeline
         return timeline;
     }
 
+    /// <summary>Each append as "+gap ms actor type (events)", for finding where the time goes (--timeline).</summary>
+    public IEnumerable<string> Describe()
+    {
+        DateTimeOffset? previous = null;
+        foreach (var group in Events.GroupBy(e => (e.RecordedAt, e.Metadata.Actor)))
+        {
+            var gap = previous is { } p ? (group.Key.RecordedAt - p).TotalMilliseconds : 0;
+            previous = group.Key.RecordedAt;
+            yield return $"+{gap,8:F1} ms {group.Key.Actor,-12} {group.First().Type} ({group.Count()} events)";
+        }
+    }
+
     private void Analyse(EventTypeRegistry types)
     {
         var appends = new List<(DateTimeOffset At, string Actor, RecordedEvent Lead)>();
