@@ -36,6 +36,9 @@ public sealed class InstantVnfm : IAsyncDisposable
     public long Notifications => Interlocked.Read(ref _notifications);
     public long Replies => Interlocked.Read(ref _replies);
 
+    /// <summary>Per webhook: from the notification's "generated" time (its append) to its arrival here, in ms.</summary>
+    public ConcurrentQueue<double> DeliveryLatenciesMs { get; } = new();
+
     public static async Task<InstantVnfm> StartAsync(HttpClient doctor)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -46,6 +49,8 @@ public sealed class InstantVnfm : IAsyncDisposable
         app.MapPost("/maintenance/{project}", async (string project, HttpContext http) =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body);
+            if (DateTimeOffset.TryParse(body?["reason_data"]?["event"]?["generated"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out var generated))
+                vnfm.DeliveryLatenciesMs.Enqueue((DateTimeOffset.UtcNow - generated).TotalMilliseconds);
             // Answer the webhook at once and act in the background, as a VNFM would.
             _ = Task.Run(() => vnfm.OnAlarmAsync(project, body!));
             return Results.Ok();

@@ -95,6 +95,7 @@ public static class MaintenanceBenchmarks
         var steps = new Sample(results.SelectMany(r => r.EngineStepsMs).DefaultIfEmpty(double.NaN));
         var transitions = new Sample(results.SelectMany(r => r.TransitionsMs).DefaultIfEmpty(double.NaN));
         var roundTrips = new Sample(results.SelectMany(r => r.VnfmRoundTripsMs).DefaultIfEmpty(double.NaN));
+        var deliveries = new Sample(results.SelectMany(r => r.DeliveryLatenciesMs).DefaultIfEmpty(double.NaN));
         Console.WriteLine($"| {title} | median (min – max) over {results.Count} runs |");
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| wall time, first session created → last session done (s) | {new Sample(results.Select(r => r.Wall.TotalSeconds)).Summary("F1")} |");
@@ -109,6 +110,7 @@ public static class MaintenanceBenchmarks
         Console.WriteLine($"| state transition (engine, durable) | {results.Sum(r => r.TransitionsMs.Count):N0} | {transitions.Percentile(50):F2} | {transitions.Percentile(99):F2} | {transitions.Max:F2} |");
         Console.WriteLine($"| any engine step (durable append) | {results.Sum(r => r.EngineStepsMs.Count):N0} | {steps.Percentile(50):F2} | {steps.Percentile(99):F2} | {steps.Max:F2} |");
         Console.WriteLine($"| VNFM round trip: window opened → first reply | {results.Sum(r => r.VnfmRoundTripsMs.Count):N0} | {roundTrips.Percentile(50):F2} | {roundTrips.Percentile(99):F2} | {roundTrips.Max:F2} |");
+        Console.WriteLine($"| webhook delivery: notification appended → received by the VNFM | {results.Sum(r => r.DeliveryLatenciesMs.Count):N0} | {deliveries.Percentile(50):F2} | {deliveries.Percentile(99):F2} | {deliveries.Max:F2} |");
         Console.WriteLine();
     }
 

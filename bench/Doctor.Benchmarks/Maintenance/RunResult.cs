@@ -15,6 +15,7 @@ public sealed record RunResult(
     IReadOnlyList<double> EngineStepsMs,
     IReadOnlyList<double> TransitionsMs,
     IReadOnlyList<double> VnfmRoundTripsMs,
+    IReadOnlyList<double> DeliveryLatenciesMs,
     long Notifications,
     int VnfmErrors)
 {
@@ -38,6 +39,7 @@ public sealed record RunResult(
             timelines.SelectMany(t => t.EngineStepsMs).ToList(),
             timelines.SelectMany(t => t.TransitionsMs).ToList(),
             timelines.SelectMany(t => t.VnfmRoundTripsMs).ToList(),
+            vnfm.DeliveryLatenciesMs.ToList(),
             vnfm.Notifications,
             vnfm.Errors.Count);
     }
