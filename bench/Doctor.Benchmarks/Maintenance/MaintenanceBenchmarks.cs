@@ -19,6 +19,7 @@ public static class MaintenanceBenchmarks
     private const int Projects = 20;
     private static readonly TimeSpan Within = TimeSpan.FromMinutes(10);
 
+    private static readonly string[] ValueOptions = ["--runs", "--hosts", "--instances", "--sessions", "--lead"];
     private static bool Timeline;
     private static int LeadSeconds;
 
@@ -27,7 +28,8 @@ public static class MaintenanceBenchmarks
         Timeline = args.Contains("--timeline");
         LeadSeconds = IntOption(args, "--lead") ?? 10;
         var quick = args.Contains("--quick");
-        var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+        // Parts are the words that are neither options nor an option's value.
+        var parts = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !ValueOptions.Contains(args[i - 1]))).ToHashSet();
         bool Wanted(string part) => parts.Count == 0 || parts.Contains(part);
         var runs = IntOption(args, "--runs") ?? (quick ? 1 : 3);
         var hosts = IntOption(args, "--hosts") ?? (quick ? 20 : 100);
