@@ -169,9 +169,11 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
         await _services.Recovery.EnsureRecoveredAsync(CancellationToken.None);
         await _services.WhenIdleAsync();
 
-        var accepted = Assert.Single(_listener.Accepted("/recovered"));
-        Assert.Equal(EventId(first, alarm, _listener.Url("/recovered")), accepted.EventId);
-        Assert.All(_listener.Attempts("/recovered"), p => Assert.Equal(accepted.EventId, p.EventId));
+        // The hung first attempt may or may not count as received: at least once, and every copy with the same event id.
+        var attempts = await _listener.WaitForAttemptsAsync("/recovered", 2);
+        Assert.NotEmpty(_listener.Accepted("/recovered"));
+        Assert.All(attempts, p => Assert.Equal(EventId(first, alarm, _listener.Url("/recovered")), p.EventId));
+        Assert.Equal("delivered", (await _services.Store.ListBySubscriberAsync(NotificationRouter.AlarmSubscriber(alarm.Id), 10)).Single().Status);
     }
 
     [Fact]

@@ -95,8 +95,8 @@ public sealed class WebhookSecrets(NpgsqlDataSource dataSource, IOptions<Notifie
                 return _key = configured;
             // Two nodes starting together: both insert, one wins, both read the winner.
             await using var command = dataSource.CreateCommand("""
-                INSERT INTO doctor.notifier_keys (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING;
-                SELECT key FROM doctor.notifier_keys WHERE id = 1
+                WITH inserted AS (INSERT INTO doctor.notifier_keys (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING RETURNING key)
+                SELECT key FROM inserted UNION ALL SELECT key FROM doctor.notifier_keys WHERE id = 1 LIMIT 1
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = RandomNumberGenerator.GetBytes(32), NpgsqlDbType = NpgsqlDbType.Bytea });
             return _key = (byte[])(await command.ExecuteScalarAsync(ct))!;
