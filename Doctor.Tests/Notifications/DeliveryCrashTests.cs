@@ -65,6 +65,10 @@ public class DeliveryCrashTests
         Assert.All(byMessage, copies => Assert.Single(copies.Select(c => c.EventId).Distinct()));
         Assert.All(posts, p => Assert.True(WebhookSignature.Verify(secret, Encoding.UTF8.GetBytes(p.Body), p.Headers[WebhookSignature.Header])));
         await WaitUntilAsync(async () => await CountAsync(database, "WHERE status = 'delivered'") == Notifications, "every row delivered");
+        var metrics = await second.Client.GetStringAsync("/metrics");
+        Assert.Contains("doctor_notifier_deliveries_sent_total", metrics);
+        Assert.Contains("doctor_notifier_deliveries_dead_lettered_total", metrics);
+        Assert.Contains("doctor_notifier_queue_depth", metrics);
     }
 
     [Fact]
