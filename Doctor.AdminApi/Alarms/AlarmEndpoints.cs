@@ -68,13 +68,14 @@ public static class AlarmEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, ClaimsPrincipal user, AlarmDirectory directory, CancellationToken ct)
+        string id, ClaimsPrincipal user, AlarmDirectory directory, WebhookSecrets secrets, CancellationToken ct)
     {
         if (AlarmCaller.From(user, out var refusal) is not { } caller)
             return Forbidden(refusal!);
         await directory.EnsureLoadedAsync(ct);
         if (Visible(id, caller, directory) is not { } alarm || !await directory.DeleteAsync(alarm.Id, ct))
             return NotFound(id);
+        await secrets.DeleteAsync(NotificationRouter.AlarmSubscriber(alarm.Id), ct);
         return TypedResults.NoContent();
     }
 
