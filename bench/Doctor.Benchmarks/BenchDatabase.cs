@@ -20,9 +20,22 @@ public sealed class BenchDatabase : IAsyncDisposable
     /// <summary>Connection string to the database itself.</summary>
     public string ConnectionString { get; private init; } = "";
 
-    public static async Task<BenchDatabase> CreateAsync(BenchServer benchServer, int maxPoolSize = 32)
+    /// <summary>
+    /// A database on the server named by <c>DOCTOR_BENCH_POSTGRES</c>, else <c>DOCTOR_TEST_POSTGRES</c> (which may be a
+    /// non-durable dev server: figures to publish use <see cref="CreateAsync(BenchServer, int)"/> on a <see cref="BenchServer"/>).
+    /// </summary>
+    public static Task<BenchDatabase> CreateAsync() => CreateAsync(
+        Environment.GetEnvironmentVariable(BenchServer.ConnectionStringVariable) is { Length: > 0 } bench ? bench
+        : Environment.GetEnvironmentVariable("DOCTOR_TEST_POSTGRES") is { Length: > 0 } test ? test
+        : throw new InvalidOperationException("set DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES) to a PostgreSQL server connection string"),
+        32);
+
+    /// <summary>A database on the benchmark's server (private durable cluster, or <c>DOCTOR_BENCH_POSTGRES</c>).</summary>
+    public static Task<BenchDatabase> CreateAsync(BenchServer benchServer, int maxPoolSize = 32) =>
+        CreateAsync(benchServer.ConnectionString, maxPoolSize);
+
+    private static async Task<BenchDatabase> CreateAsync(string server, int maxPoolSize)
     {
-        var server = benchServer.ConnectionString;
         var name = "doctor_bench_" + Guid.NewGuid().ToString("N")[..12];
         await using (var admin = new NpgsqlConnection(server))
         {

@@ -1,4 +1,5 @@
 using Doctor.Benchmarks.Maintenance;
+using Doctor.Benchmarks.Notifier;
 using Doctor.Benchmarks.Store;
 
 namespace Doctor.Benchmarks;
@@ -13,6 +14,7 @@ public static class BenchProgram
     {
         "store" => await StoreBenchmarks.RunAsync(args[1..]),
         "maintenance" => await MaintenanceBenchmarks.RunAsync(args[1..]),
+        "notifier" => await NotifierBenchmarks.RunAsync(args[1..]),
         _ => Usage(),
     };
 
@@ -21,11 +23,13 @@ public static class BenchProgram
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project bench/Doctor.Benchmarks -- <verb> [options]
               store [append] [latency] [replay] [--quick]
-              maintenance [rolling] [concurrent] [--quick] [--runs N] [--hosts N] [--instances N] [--sessions N]
-            Both start a private PostgreSQL cluster (durable initdb defaults) from /usr/lib/postgresql/*/bin in a temporary
-            directory, as an unprivileged account when run as root, and remove it afterwards; set DOCTOR_BENCH_POSTGRES to a
-            server connection string to use that server instead. A server with fsync or synchronous_commit off is refused
-            unless --allow-nondurable is given.
+              maintenance [rolling] [concurrent] [--quick] [--runs N] [--hosts N] [--instances N] [--sessions N] [--lead S]
+              notifier [fanout] [latency] [--quick]         webhook fan-out and append-to-receipt latency
+            store and maintenance start a private PostgreSQL cluster (durable initdb defaults) from /usr/lib/postgresql/*/bin
+            in a temporary directory, as an unprivileged account when run as root, and remove it afterwards; set
+            DOCTOR_BENCH_POSTGRES to a server connection string to use that server instead. A server with fsync or
+            synchronous_commit off is refused unless --allow-nondurable is given.
+            notifier uses DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES).
             """);
         return 2;
     }
