@@ -23,6 +23,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSimulatedCloud(configuration);
         services.AddAodhAlarms(configuration);
         services.AddMaintenanceEngine(configuration);
+        services.AddFaultManagement(configuration);
         // Seams between features; each feature registers its own before these defaults.
         services.TryAddSingleton<INotificationShortcut, FeedOnlyShortcut>();
         services.TryAddSingleton<IActiveFaults, NoActiveFaults>();
