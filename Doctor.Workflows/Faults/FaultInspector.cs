@@ -113,7 +113,8 @@ public sealed class FaultInspector(
             var incidentId = Guid.NewGuid().ToString();
             var instances = host is not null && (verdict == FaultVerdict.Fence || notify) ? host.Instances : [];
             var correlatedAt = clock.GetUtcNow();
-            var fault = new FaultReceived(incidentId, faultId, report.Type, host?.Name ?? report.Hostname, report.Severity ?? rule.Severity,
+            var severity = ReferenceEquals(rule, policy.Default) ? report.Severity ?? rule.Severity : rule.Severity;
+            var fault = new FaultReceived(incidentId, faultId, report.Type, host?.Name ?? report.Hostname, severity,
                 report.Time, report.Cause, report.Source, report.Details.ToJsonString(), receivedAt);
             var affects = verdict == FaultVerdict.Fence && rule.Action == FaultAction.Aggregate ? FaultRule.AffectsHost : rule.Affects;
             var events = FaultIncident.Decide(

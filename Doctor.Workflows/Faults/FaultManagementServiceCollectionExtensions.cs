@@ -28,6 +28,7 @@ public static class FaultManagementServiceCollectionExtensions
         services.AddSingleton<ResourceMap>();
         services.AddSingleton<ResourceMapSync>();
         services.AddSingleton<FailureWindow>();
+        services.AddSingleton<HostMetadata>();
         services.AddSingleton<IncidentBook>();
         services.AddSingleton<IActiveFaults>(sp => sp.GetRequiredService<IncidentBook>());
         services.AddSingleton<FaultMetrics>();
