@@ -156,7 +156,7 @@ public sealed class FaultInspector(
                 {
                     "inmaintenance" => "in_maintenance",
                     var v => v,
-                }, o.Host, o.Notifications);
+                }, o.State.Fault!.Host, o.Notifications);
             }
             metrics.Notifications(recorded.Count);
 
