@@ -177,4 +177,20 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         Assert.Equal(("ACTIVE", "UP"), (await cloud.ListInstancesAsync("compute-0")).Select(i => (i.Status, i.HostStatus)).Single());
         Assert.All((await server.Client.GetJsonAsync("/v1/incidents")).AsArray(), i => Assert.Equal("resolved", i!["status"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task GivenManyMonitors_WhenTheyReportTheSameHostDownAtOnce_ThenOneIncidentFences_AndTheOthersJoinItAsRepeats()
+    {
+        var cloud = FaultClouds.Create(hosts: 1, vmsPerHost: 3, owners: 1);
+        await using var server = await DoctorServer.StartAsync(_db, cloud);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => server.Client.PutEventsAsync(FaultApi.HostDown("compute-0"))));
+
+        var verdicts = answers.Select(a => a["incidents"]![0]!["verdict"]!.GetValue<string>()).ToList();
+        Assert.Equal(1, verdicts.Count(v => v == "fence"));
+        Assert.Equal(19, verdicts.Count(v => v == "repeat"));
+        Assert.Single(answers.Select(a => a["incidents"]![0]!["incident_id"]!.GetValue<string>()).Distinct());
+        var incident = Assert.Single((await server.Client.GetJsonAsync("/v1/incidents")).AsArray())!;
+        Assert.Equal(19, incident["repeats"]!.GetValue<int>());
+    }
 }

@@ -34,6 +34,11 @@ public sealed class FaultInspector(
     private const int MaxAttempts = 5;
 
     private readonly ConcurrentDictionary<Task, byte> _fencing = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _writers = new(StringComparer.Ordinal);
+
+    // Hosts whose fencing incident is being appended right now: a concurrent report about the same host joins it
+    // as a repeat instead of opening a second incident.
+    private readonly ConcurrentDictionary<string, (string IncidentId, TaskCompletionSource Appended)> _opening = new(StringComparer.Ordinal);
 
     /// <summary>Completes when every fencing started so far has finished and recorded its stages (tests, benchmarks).</summary>
     public Task WhenFencedAsync() => Task.WhenAll(_fencing.Keys);
@@ -52,9 +57,9 @@ public sealed class FaultInspector(
         var outcomes = new FaultOutcome?[reports.Count];
         var opened = new List<Opened>();
         var appends = new List<StreamAppend>();
-        var repeats = new List<(int Index, string IncidentId, RecordRepeat Command)>();
+        var repeats = new List<(int Index, string IncidentId, Task Appended, RecordRepeat Command)>();
         var recoveries = new List<(int Index, string Host, string Cause)>();
-        var fencedInBatch = new Dictionary<string, string>(StringComparer.Ordinal);
+        var mine = new List<(string Host, TaskCompletionSource Appended)>();
 
         for (var i = 0; i < reports.Count; i++)
         {
@@ -76,10 +81,9 @@ public sealed class FaultInspector(
                 verdict = FaultVerdict.Unmatched;
                 reason = report.Hostname is null ? "the event names no host" : $"host {report.Hostname} is not known to the resource map";
             }
-            else if (rule.Action != FaultAction.Record
-                && (fencedInBatch.TryGetValue(host.Name, out var openId) || (openId = book.OpenOn(host.Name)) is not null))
+            else if (rule.Action != FaultAction.Record && OpenOrOpening(host.Name) is { } open)
             {
-                repeats.Add((i, openId, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
+                repeats.Add((i, open.IncidentId, open.Appended, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
                 continue;
             }
             else if (rule.Action != FaultAction.Record && host.InMaintenance && !explicitCommand)
@@ -111,6 +115,24 @@ public sealed class FaultInspector(
             var decidedAt = clock.GetUtcNow();
 
             var incidentId = Guid.NewGuid().ToString();
+            if (verdict == FaultVerdict.Fence && host is not null)
+            {
+                var appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (!_opening.TryAdd(host.Name, (incidentId, appended)))
+                {
+                    var other = _opening.TryGetValue(host.Name, out var o) ? o : (IncidentId: book.OpenOn(host.Name) ?? "", Appended: CompletedSource);
+                    repeats.Add((i, other.IncidentId, other.Appended.Task, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
+                    continue;
+                }
+                if (book.OpenOn(host.Name) is { } justOpened)
+                {
+                    // The other report finished between our look and our claim.
+                    _opening.TryRemove(host.Name, out _);
+                    repeats.Add((i, justOpened, Task.CompletedTask, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
+                    continue;
+                }
+                mine.Add((host.Name, appended));
+            }
             var instances = host is not null && (verdict == FaultVerdict.Fence || notify) ? host.Instances : [];
             var correlatedAt = clock.GetUtcNow();
             var severity = ReferenceEquals(rule, policy.Default) ? report.Severity ?? rule.Severity : rule.Severity;
@@ -132,21 +154,32 @@ public sealed class FaultInspector(
                 toAppend.Add(types.Serialize(notification, Guid.NewGuid()));
             appends.Add(new StreamAppend(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.NoStream, toAppend, metadata));
             opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), toAppend, notifications.Count, host?.Name));
-            if (verdict == FaultVerdict.Fence && host is not null)
-                fencedInBatch[host.Name] = incidentId;
             metrics.Incident(verdict.ToString().ToLowerInvariant());
         }
 
         if (appends.Count > 0)
         {
             // The one durable write of the fast path: incidents and their notifications commit together.
-            var results = await store.AppendManyAsync(appends, ct);
+            IReadOnlyList<AppendResult> results;
+            try
+            {
+                results = await store.AppendManyAsync(appends, ct);
+                for (var k = 0; k < opened.Count; k++)
+                    book.Put(opened[k].IncidentId, opened[k].State, results[k].StreamVersion);
+            }
+            finally
+            {
+                foreach (var (host, appended) in mine)
+                {
+                    _opening.TryRemove(host, out _);
+                    appended.TrySetResult();
+                }
+            }
             var appendedAt = clock.GetUtcNow();
             var recorded = new List<RecordedEvent>();
             for (var k = 0; k < opened.Count; k++)
             {
                 var o = opened[k];
-                book.Put(o.IncidentId, o.State, results[k].StreamVersion);
                 foreach (var r in AppendedEvents.From(results[k], o.Events, metadata, appendedAt))
                 {
                     if (r.Type == NotificationEmitted.TypeName)
@@ -169,10 +202,19 @@ public sealed class FaultInspector(
                 Track(RecordFencingAsync(fenced, actions, appendedAt, handedOverAt, metadata));
         }
 
-        foreach (var (index, incidentId, command) in repeats)
+        foreach (var (index, incidentId, appended, command) in repeats)
         {
-            await ExecuteAsync(incidentId, [command], [], metadata, ct);
-            outcomes[index] = new FaultOutcome(incidentId, "repeat", book.Get(incidentId)?.State.Fault?.Host, 0);
+            await appended;
+            try
+            {
+                await ExecuteAsync(incidentId, [command], [], metadata, ct);
+            }
+            catch (Doctor.Domain.DomainRuleViolation e)
+            {
+                // The incident it joined was never written (its append failed): the repeat is logged, not lost silently.
+                logger.LogWarning("Fault {FaultId} repeated incident {IncidentId}, which is not open: {Reason}", command.FaultId, incidentId, e.Message);
+            }
+            outcomes[index] = new FaultOutcome(incidentId, "repeat", reports[index].Hostname, 0);
         }
         foreach (var (index, host, cause) in recoveries)
         {
@@ -285,6 +327,23 @@ public sealed class FaultInspector(
     private async Task<IReadOnlyList<RecordedEvent>> ExecuteAsync(string incidentId, IReadOnlyList<FaultCommand> commands,
         IReadOnlyList<NotificationEmitted> notifications, EventMetadata metadata, CancellationToken ct)
     {
+        // One writer per incident on this node: twenty monitors repeating one fault queue here instead of racing
+        // the expected version; the retries below are for another node writing the same incident.
+        var gate = _writers.GetOrAdd(incidentId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await DecideAndAppendAsync(incidentId, commands, notifications, metadata, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<RecordedEvent>> DecideAndAppendAsync(string incidentId, IReadOnlyList<FaultCommand> commands,
+        IReadOnlyList<NotificationEmitted> notifications, EventMetadata metadata, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var (state, version) = book.Get(incidentId) ?? await LoadAsync(incidentId, ct);
@@ -328,6 +387,20 @@ public sealed class FaultInspector(
         }
         return (state, version);
     }
+
+    private static readonly TaskCompletionSource CompletedSource = Completed();
+
+    private static TaskCompletionSource Completed()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
+    }
+
+    private (string IncidentId, Task Appended)? OpenOrOpening(string host) =>
+        _opening.TryGetValue(host, out var opening) ? (opening.IncidentId, opening.Appended.Task)
+        : book.OpenOn(host) is { } open ? (open, Task.CompletedTask)
+        : null;
 
     private void Track(Task task)
     {

@@ -44,11 +44,12 @@ public static class FaultBenchmarks
         var first = new List<double>();
         var last = new List<double>();
         var answered = new List<double>();
+        var stages = new Dictionary<string, List<double>>();
         for (var run = -3; run < runs; run++) // three warm-up runs
         {
             var done = consumer.Expect(100);
             var t0 = Stopwatch.GetTimestamp();
-            await PutAsync(service.Client, Events(["compute-0"], "compute.host.down"));
+            var answer = await PutAsync(service.Client, Events(["compute-0"], "compute.host.down"));
             var tAnswer = Stopwatch.GetTimestamp();
             await done.WaitAsync(TimeSpan.FromSeconds(60));
             var arrivals = consumer.Arrivals;
@@ -59,6 +60,8 @@ public static class FaultBenchmarks
                 answered.Add(Stopwatch.GetElapsedTime(t0, tAnswer).TotalMilliseconds);
             }
             await service.Inspector.WhenFencedAsync();
+            if (run >= 0)
+                await CollectStagesAsync(service.Client, answer, stages);
             await PutAsync(service.Client, Events(["compute-0"], "compute.host.up"));
         }
         Console.WriteLine();
@@ -68,6 +71,7 @@ public static class FaultBenchmarks
         Row("PUT answered (incident durable, notifications handed over)", new Sample(answered));
         Row("first consumer webhook received", new Sample(first));
         Row("last (100th) consumer webhook received", new Sample(last));
+        PrintStages(stages);
     }
 
     /// <summary>100 hosts fail at once (one PUT of 100 events), 10,000 VMs of 100 owners: time until the last is notified.</summary>
@@ -85,11 +89,12 @@ public static class FaultBenchmarks
         var last = new List<double>();
         var first = new List<double>();
         var answered = new List<double>();
+        var stages = new Dictionary<string, List<double>>();
         for (var run = -1; run < runs; run++)
         {
             var done = consumer.Expect(10_000);
             var t0 = Stopwatch.GetTimestamp();
-            await PutAsync(service.Client, Events(hosts, "compute.host.down"));
+            var answer = await PutAsync(service.Client, Events(hosts, "compute.host.down"));
             var tAnswer = Stopwatch.GetTimestamp();
             await done.WaitAsync(TimeSpan.FromMinutes(5));
             var arrivals = consumer.Arrivals;
@@ -100,6 +105,8 @@ public static class FaultBenchmarks
                 answered.Add(Stopwatch.GetElapsedTime(t0, tAnswer).TotalMilliseconds);
             }
             await service.Inspector.WhenFencedAsync();
+            if (run >= 0)
+                await CollectStagesAsync(service.Client, answer, stages);
             await PutAsync(service.Client, Events(hosts, "compute.host.up"));
         }
         Console.WriteLine();
@@ -109,6 +116,7 @@ public static class FaultBenchmarks
         Console.WriteLine($"| PUT answered | {new Sample(answered).Summary("F1")} |");
         Console.WriteLine($"| first webhook received | {new Sample(first).Summary("F1")} |");
         Console.WriteLine($"| last (10,000th) webhook received | {new Sample(last).Summary("F1")} |");
+        PrintStages(stages);
     }
 
     /// <summary>Bulk PUTs of 500 record-only events from 4 concurrent monitors: durable events accepted per second.</summary>
@@ -167,11 +175,37 @@ public static class FaultBenchmarks
         return list.ToJsonString();
     }
 
-    private static async Task PutAsync(HttpClient client, string json)
+    private static async Task<JsonNode> PutAsync(HttpClient client, string json)
     {
         using var response = await client.PutAsync("/v1/inspector/events", new StringContent(json, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"PUT /v1/inspector/events: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"PUT /v1/inspector/events: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>The incident's profile stages (ms since receipt), to show where the time goes.</summary>
+    private static async Task CollectStagesAsync(HttpClient client, JsonNode answer, Dictionary<string, List<double>> stages)
+    {
+        var id = answer["incidents"]![0]!["incident_id"]!.GetValue<string>();
+        var profile = JsonNode.Parse(await client.GetStringAsync($"/v1/incidents/{id}/profile"))!;
+        foreach (var stage in profile["stages"]!.AsArray())
+        {
+            var name = stage!["stage"]!.GetValue<string>();
+            if (!stages.TryGetValue(name, out var list))
+                stages[name] = list = [];
+            list.Add(stage["since_received_ms"]!.GetValue<double>());
+        }
+    }
+
+    private static void PrintStages(Dictionary<string, List<double>> stages)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Incident profile (server side, ms since receipt, p50 / p99):");
+        Console.WriteLine("| stage | p50 ms | p99 ms |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var (name, values) in stages.OrderBy(p => new Sample(p.Value).Median))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {new Sample(values).Percentile(50):F2} | {new Sample(values).Percentile(99):F2} |"));
     }
 
     private static async Task CreateAlarmAsync(HttpClient client, string projectId, string? instanceId, Uri action)
