@@ -8,6 +8,7 @@ using Doctor.AdminApi.Faults;
 using Doctor.AdminApi.Infrastructure;
 using Doctor.AdminApi.Maintenance;
 using Doctor.AdminApi.Metrics;
+using Doctor.AdminApi.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDoctorHosting();
@@ -26,6 +27,7 @@ app.MapOpenApi();
 app.MapSimulatedCloudApi();
 app.MapMaintenanceApi();
 app.MapAlarmApi();
+app.MapNotifierApi();
 app.MapConstraintApi();
 app.MapInspectorApi();
 app.MapFaultApi();

@@ -1,3 +1,4 @@
+using Doctor.Benchmarks.Notifier;
 using Doctor.Benchmarks.Faults;
 using Doctor.Benchmarks.Store;
 
@@ -5,6 +6,7 @@ using Doctor.Benchmarks.Store;
 return args.FirstOrDefault() switch
 {
     "store" => await StoreBenchmarks.RunAsync(args[1..]),
+    "notifier" => await NotifierBenchmarks.RunAsync(args[1..]),
     "faults" => await FaultBenchmarks.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -14,6 +16,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/Doctor.Benchmarks -- <verb> [options]
           store [append] [latency] [replay] [--quick]   event store on DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES)
+          notifier [fanout] [latency] [--quick]         webhook fan-out and append-to-receipt latency (same database settings)
           faults [one-host] [many-hosts] [ingest] [--quick]   fault fast path: monitor PUT → consumer webhook, bulk ingest
         """);
     return 2;
