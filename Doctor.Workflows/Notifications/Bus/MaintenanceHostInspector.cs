@@ -13,12 +13,14 @@ namespace Doctor.Workflows.Notifications.Bus;
 /// <para>
 /// The maintenance engine sets the same states itself before it emits these messages, so usually there is nothing
 /// left to do ("already"); the reaction is idempotent and safe to repeat (at-least-once delivery). Messages are
-/// consumed one at a time, in order. A late IN_MAINTENANCE for a host the engine has since handed back (compute
-/// service enabled again, state normal) is not applied: it would leave the host in maintenance after its session.
+/// consumed one at a time, in order. A late IN_MAINTENANCE (the bus lags behind the engine, e.g. after a broker
+/// outage) is not applied once its session has moved past the host — or, for a message of no session Doctor knows,
+/// once the host's compute service is enabled again: it would put a host back in maintenance after its session.
 /// </para>
 /// </summary>
 public sealed class MaintenanceHostInspector(
     IInfrastructure infrastructure,
+    MaintenanceSessions sessions,
     InspectorReactions reactions,
     BusMetrics metrics,
     TimeProvider clock,
@@ -40,14 +42,14 @@ public sealed class MaintenanceHostInspector(
         var state = message.PayloadText("state");
         var outcome = host is null || state is null
             ? InspectorReaction.Ignored
-            : await ReactAsync(host, state, context.CancellationToken);
+            : await ReactAsync(host, state, message.PayloadText("session_id"), context.CancellationToken);
         reactions.Add(new InspectorReaction(message.MessageId, host ?? "", state ?? "", outcome, clock.GetUtcNow()));
         metrics.Reacted(state ?? "", outcome);
         logger.LogInformation("inspector: maintenance.host {State} for host {Host} ({MessageId}): {Outcome}",
             state, host, message.MessageId, outcome);
     }
 
-    private async Task<string> ReactAsync(string hostName, string state, CancellationToken ct)
+    private async Task<string> ReactAsync(string hostName, string state, string? sessionId, CancellationToken ct)
     {
         var hosts = await infrastructure.ListHostsAsync(ct);
         var host = hosts.FirstOrDefault(h => h.Name == hostName);
@@ -57,7 +59,7 @@ public sealed class MaintenanceHostInspector(
         {
             case InMaintenance when host.State == MaintenanceState:
                 return InspectorReaction.Already;
-            case InMaintenance when host.ComputeEnabled && host.State == NormalState:
+            case InMaintenance when !await StillInMaintenanceAsync(host, sessionId, ct):
                 return InspectorReaction.Stale;
             case InMaintenance:
                 await infrastructure.SetHostStateAsync(hostName, MaintenanceState, ct);
@@ -70,5 +72,16 @@ public sealed class MaintenanceHostInspector(
             default:
                 return InspectorReaction.Ignored;
         }
+    }
+
+    private async Task<bool> StillInMaintenanceAsync(ComputeHost host, string? sessionId, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            var (session, version) = await sessions.LoadAsync(sessionId, ct);
+            if (version > 0)
+                return session.HostInMaintenance == host.Name;
+        }
+        return !host.ComputeEnabled;
     }
 }
