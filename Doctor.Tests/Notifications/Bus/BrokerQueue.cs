@@ -39,7 +39,9 @@ public sealed class BrokerQueue : IAsyncDisposable
             var text = System.Text.Encoding.UTF8.GetString(delivery.Body.Span);
             try
             {
-                self.Received.Enqueue(new ReceivedBusMessage(delivery.RoutingKey, delivery.BasicProperties.ContentType, JsonNode.Parse(text)!.AsObject()));
+                var properties = delivery.BasicProperties;
+                self.Received.Enqueue(new ReceivedBusMessage(delivery.RoutingKey, properties.ContentType, properties.MessageId,
+                    properties.DeliveryMode == DeliveryModes.Persistent, JsonNode.Parse(text)!.AsObject()));
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
             {

@@ -104,6 +104,8 @@ public sealed class RabbitMqBusTests : IAsyncLifetime
             Assert.Equal("application/json", message.ContentType);
             Assert.Equal(["event_type", "message_id", "payload", "priority", "publisher_id", "timestamp"], message.Body.Select(p => p.Key).Order());
             Assert.True(Guid.TryParse(message.Text("message_id"), out _));
+            Assert.Equal(message.Text("message_id"), message.AmqpMessageId);
+            Assert.True(message.Persistent, "published non-persistent");
             Assert.Equal("doctor", message.Text("publisher_id"));
             Assert.Equal("maintenance.host", message.Text("event_type"));
             Assert.Equal("INFO", message.Text("priority"));

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Doctor.Tests.Notifications.Bus;
 
-/// <summary>One message as a plain AMQP consumer receives it: routing key, content type, the JSON body.</summary>
-public sealed record ReceivedBusMessage(string RoutingKey, string? ContentType, JsonObject Body)
+/// <summary>One message as a plain AMQP consumer receives it: routing key, AMQP properties, the JSON body.</summary>
+public sealed record ReceivedBusMessage(string RoutingKey, string? ContentType, string? AmqpMessageId, bool Persistent, JsonObject Body)
 {
     public string Text(string name) => Body[name]!.GetValue<string>();
 

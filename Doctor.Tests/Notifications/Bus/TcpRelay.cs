@@ -57,7 +57,14 @@ public sealed class TcpRelay : IAsyncDisposable
         _listener = null;
         foreach (var client in _open.Keys)
         {
-            client.Client.LingerState = new LingerOption(true, 0); // RST, like a host that vanished
+            try
+            {
+                client.Client?.LingerState = new LingerOption(true, 0); // RST, like a host that vanished
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // closing anyway
+            }
             client.Dispose();
         }
         _open.Clear();
