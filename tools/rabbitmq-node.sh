@@ -55,9 +55,11 @@ start() {
     : >"$DIR/rabbitmq-env.conf"
     if [ "$(id -u)" -eq 0 ]; then chown -R rabbitmq: "$DIR"; fi
     node_env
-    # `-detached` is unreliable: run the node in the background (own session) and watch its console output.
-    (cd "$DIR/home" && setsid bash -c "$(declare -f as_node_user); as_node_user \"\$@\"" _ \
-        "${ENVS[@]}" "$RABBIT_BIN/rabbitmq-server" >"$DIR/server.out" 2>&1 </dev/null &)
+    # `-detached` is unreliable: run the node in the background, in a session of its own, and watch its console
+    # output. Every descriptor is redirected so nothing waits on ours (e.g. a caller's $(...)).
+    local -a launch=("${ENVS[@]}" "$RABBIT_BIN/rabbitmq-server")
+    if [ "$(id -u)" -eq 0 ]; then launch=(runuser -u rabbitmq -- "${launch[@]}"); fi
+    (cd "$DIR/home" && exec setsid "${launch[@]}") >"$DIR/server.out" 2>&1 </dev/null &
     local waited=0
     until grep -qs 'Starting broker.*completed' "$DIR/server.out"; do
         if [ "$waited" -ge "$START_TIMEOUT" ] || grep -qs 'BOOT FAILED\|ERROR: could not\|Error when reading' "$DIR/server.out"; then

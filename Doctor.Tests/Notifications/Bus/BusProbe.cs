@@ -55,10 +55,12 @@ public static class BusProbe
     }
 
     /// <summary>Appends a notification to the store as a decision would (its own stream), so the feed carries it to the bus.</summary>
-    public static async Task<NotificationEmitted> EmitAsync(IServiceProvider services, string eventType, JsonObject payload)
+    public static Task<NotificationEmitted> EmitAsync(IServiceProvider services, string eventType, JsonObject payload) =>
+        EmitAsync(services.GetRequiredService<IEventStore>(), eventType, payload);
+
+    public static async Task<NotificationEmitted> EmitAsync(IEventStore store, string eventType, JsonObject payload)
     {
         var notification = new NotificationEmitted(Guid.NewGuid().ToString(), eventType, null, payload, DateTimeOffset.UtcNow);
-        var store = services.GetRequiredService<IEventStore>();
         await store.AppendAsync($"bus-test-{notification.MessageId}", "bus-test", ExpectedVersion.NoStream,
             [new EventToAppend(NotificationEmitted.TypeName, JsonSerializer.Serialize(notification))], EventMetadata.Engine("bus-test"));
         return notification;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Doctor.Tests.Infrastructure;
 using Doctor.Tests.Maintenance;
+using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Notifications.Bus;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,6 +84,21 @@ public sealed class InMemoryBusTests : IAsyncLifetime
 
         Assert.Equal(InspectorReaction.Stale, (await WaitForReactionAsync(server, late.MessageId)).Outcome);
         Assert.Equal("normal", (await server.Cloud.ListHostsAsync()).Single(h => h.Name == host).State);
+    }
+
+    [Fact]
+    public async Task GivenNotificationsFromBeforeTheBus_WhenThePublisherFirstRuns_ThenOnlyLaterOnesArePublished()
+    {
+        // A deployment that ran without the bus: its store already holds notifications.
+        await EventStoreSchema.MigrateAsync(_db.DataSource);
+        var old = await BusProbe.EmitAsync(new PostgresEventStore(_db.DataSource), "maintenance.host", HostPayload("compute-0", "IN_MAINTENANCE"));
+        await using var server = await DoctorServer.StartAsync(_db);
+
+        var fresh = await BusProbe.EmitAsync(server.Services, "maintenance.host", HostPayload("compute-0", "MAINTENANCE_COMPLETE"));
+
+        await WaitForReactionAsync(server, fresh.MessageId);
+        Assert.DoesNotContain(server.Services.GetRequiredService<InspectorReactions>().Recent, r => r.MessageId == old.MessageId);
+        Assert.Equal(1, await BusProbe.MetricAsync(server.Client, "doctor_bus_published_total{event_type=\"maintenance.host\"}"));
     }
 
     [Fact]

@@ -13,12 +13,17 @@ namespace Doctor.Workflows.Notifications.Bus;
 /// runner move the checkpoint. While the broker is unreachable the batch fails and the runner retries the same
 /// batch with backoff, so nothing is lost; what was already confirmed in a failed batch is not sent again by this
 /// process (a crash in between can repeat messages: consumers dedupe on <c>message_id</c>).
+/// <para>
+/// The first time the publisher runs in a database (no checkpoint yet), notifications recorded before this process
+/// started are not published: a deployment that gains the bus does not replay its whole past onto the exchange.
+/// </para>
 /// </summary>
 public sealed class BusPublisher(
     IBusControl bus,
     NpgsqlDataSource dataSource,
     IOptions<BusOptions> options,
     BusMetrics metrics,
+    TimeProvider clock,
     ILogger<BusPublisher> logger) : IEventFeedHandler
 {
     public const string HandlerName = "bus-publisher";
@@ -28,12 +33,16 @@ public sealed class BusPublisher(
     // The last seq confirmed by the broker, so a retried batch skips what already went out.
     private long _confirmedThrough;
 
+    private readonly DateTimeOffset _started = clock.GetUtcNow();
+    private bool? _firstRun;
+
     public string Name => HandlerName;
 
     public async Task HandleAsync(IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
         // The runner hands only events after the checkpoint: everything before the batch is done.
         _confirmedThrough = Math.Max(_confirmedThrough, batch[0].Seq - 1);
+        _firstRun ??= !await HasCheckpointAsync(ct);
         try
         {
             // Fail fast rather than wait a publish timeout per attempt while the connection is known to be down.
@@ -45,7 +54,8 @@ public sealed class BusPublisher(
             {
                 if (recorded.Seq <= _confirmedThrough)
                     continue;
-                if (recorded.Type == NotificationEmitted.TypeName && Read(recorded) is { } notification)
+                var past = _firstRun == true && recorded.RecordedAt < _started;
+                if (!past && recorded.Type == NotificationEmitted.TypeName && Read(recorded) is { } notification)
                     await PublishAsync(BusNotification.From(notification), ct);
                 _confirmedThrough = recorded.Seq;
             }
@@ -80,6 +90,16 @@ public sealed class BusPublisher(
         }
         metrics.Published(message.EventType);
         logger.LogDebug("bus: published {EventType} {MessageId}", message.EventType, message.MessageId);
+    }
+
+    private async Task<bool> HasCheckpointAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM doctor.checkpoints WHERE name = $1)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = HandlerName });
+        var exists = (bool)(await command.ExecuteScalarAsync(ct))!;
+        if (!exists)
+            logger.LogInformation("bus: first run of the publisher in this database; notifications recorded before {Started:O} are not published", _started);
+        return exists;
     }
 
     private async Task RefreshPendingAsync()
