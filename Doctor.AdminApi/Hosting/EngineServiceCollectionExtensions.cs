@@ -23,6 +23,7 @@ public static class EngineServiceCollectionExtensions
         services.AddDoctorEventStore();
         services.AddSimulatedCloud(configuration);
         services.AddAodhAlarms(configuration);
+        services.AddSingleton<Doctor.AdminApi.Notifications.NotifierMetrics>();
         services.AddMaintenanceEngine(configuration);
         services.AddDoctorBus(configuration);
         // Seams between features; each feature registers its own before these defaults.

@@ -1,4 +1,5 @@
 using Doctor.Benchmarks.Bus;
+using Doctor.Benchmarks.Notifier;
 using Doctor.Benchmarks.Store;
 
 // One verb per area; each area owns its folder and its RunAsync(args).
@@ -6,6 +7,7 @@ return args.FirstOrDefault() switch
 {
     "store" => await StoreBenchmarks.RunAsync(args[1..]),
     "bus" => await BusBenchmarks.RunAsync(args[1..]),
+    "notifier" => await NotifierBenchmarks.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -15,6 +17,7 @@ static int Usage()
         usage: dotnet run -c Release --project bench/Doctor.Benchmarks -- <verb> [options]
           store [append] [latency] [replay] [--quick]   event store on DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES)
           bus [--quick]                                 RabbitMQ publish rates on DOCTOR_BENCH_RABBITMQ (or DOCTOR_TEST_RABBITMQ)
+          notifier [fanout] [latency] [--quick]         webhook fan-out and append-to-receipt latency (same database settings)
         """);
     return 2;
 }
