@@ -14,7 +14,7 @@ RESULTS="$RUN_DIR/results"
 
 # Every server the tests need. A server NAME provides install_NAME (idempotent), start_NAME
 # (exports the environment the tests read) and stop_NAME (safe to call when it never started).
-SERVERS=(postgres)
+SERVERS=(postgres rabbitmq)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # No MSBuild or compiler servers outliving the run (they would hold the CI's output pipe open).
@@ -152,6 +152,56 @@ stop_leftover_postgres() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# RabbitMQ: exports DOCTOR_TEST_RABBITMQ (amqp://guest:guest@127.0.0.1:PORT/). A private node (own name, ports,
+# epmd, config, data, logs and cookie under .test-run/rabbitmq) run by tools/rabbitmq-node.sh, as the account
+# `rabbitmq` when we are root.
+
+RABBIT_DIR=""
+
+install_rabbitmq() {
+    [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && return 0
+    log "installing RabbitMQ"
+    apt_install rabbitmq-server
+    [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || die "rabbitmq-server installed, but no /usr/lib/rabbitmq/bin/rabbitmq-server"
+}
+
+start_rabbitmq() {
+    local attempt uri
+    [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || die "RabbitMQ is not installed: run ./test.sh as root to install it"
+    RABBIT_DIR="$RUN_DIR/rabbitmq"
+    mkdir -p "$RABBIT_DIR"
+    if is_root; then
+        chown rabbitmq: "$RABBIT_DIR"
+        if ! runuser -u rabbitmq -- test -w "$RABBIT_DIR"; then
+            RABBIT_DIR="$(mktemp -d "${TMPDIR:-/tmp}/doctor-test-rabbitmq.XXXXXX")"
+            EXTRA_DIRS+=("$RABBIT_DIR")
+        fi
+    fi
+    for attempt in 1 2 3; do
+        if uri="$("$REPO/tools/rabbitmq-node.sh" start "$RABBIT_DIR")"; then
+            export DOCTOR_TEST_RABBITMQ="$uri"
+            log "RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?') at $uri, data in $RABBIT_DIR"
+            return 0
+        fi
+        log "RabbitMQ did not start (attempt $attempt)"
+    done
+    die "RabbitMQ did not start"
+}
+
+stop_rabbitmq() {
+    [ -n "$RABBIT_DIR" ] || return 0
+    "$REPO/tools/rabbitmq-node.sh" stop "$RABBIT_DIR" || log "RabbitMQ in $RABBIT_DIR did not stop"
+    RABBIT_DIR=""
+}
+
+# A run that was killed leaves its node running: stop it before reusing .test-run/.
+stop_leftover_rabbitmq() {
+    [ -f "$RUN_DIR/rabbitmq/node.env" ] || return 0
+    log "stopping a RabbitMQ left behind by an earlier run"
+    "$REPO/tools/rabbitmq-node.sh" stop "$RUN_DIR/rabbitmq" || true
+}
+
+# ---------------------------------------------------------------------------------------------
 
 cleanup() {
     local rc=$? i
@@ -179,6 +229,7 @@ trx_count() {
 command -v dotnet >/dev/null || die "dotnet not found: install the .NET SDK named in global.json"
 
 stop_leftover_postgres
+stop_leftover_rabbitmq
 rm -rf "$RUN_DIR"
 mkdir -p "$RESULTS"
 

@@ -13,6 +13,9 @@ public sealed class DoctorOptions
     /// <summary>The private cluster started when <see cref="Postgres"/> is empty.</summary>
     public EmbeddedPostgresOptions Embedded { get; set; } = new();
 
+    /// <summary>AMQP URI of the RabbitMQ broker the bus publishes to (<c>amqp://user:pass@host:port/vhost</c>). Empty: the in-memory bus.</summary>
+    public string? RabbitMq { get; set; }
+
     /// <summary>Largest request body accepted; a larger one is answered 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Doctor.Workflows.Notifications.Bus;
 using Npgsql;
 
 namespace Doctor.AdminApi.Hosting;
@@ -39,6 +40,10 @@ internal sealed partial class DoctorOptionsValidator : IValidateOptions<DoctorOp
             {
                 failures.Add("Doctor:Embedded:StartTimeout: must be positive.");
             }
+        }
+        if (!string.IsNullOrWhiteSpace(options.RabbitMq) && BusOptions.Problem(options.RabbitMq) is { } busProblem)
+        {
+            failures.Add($"Doctor:RabbitMq: {busProblem} (expected amqp://user:pass@host:port/vhost).");
         }
         if (options.MaxRequestBodyBytes <= 0)
         {

@@ -4,6 +4,7 @@ using Doctor.Workflows.Infrastructure.Simulated;
 using Doctor.Workflows.Maintenance;
 using Doctor.Workflows.Notifications;
 using Doctor.Workflows.Notifications.Alarms;
+using Doctor.Workflows.Notifications.Bus;
 using Doctor.Workflows.Faults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,7 +14,7 @@ public static class EngineServiceCollectionExtensions
 {
     /// <summary>
     /// The engine behind the API: the event store and its feed runner, the cloud driver (simulated by default),
-    /// Aodh event alarms with webhook delivery, and the maintenance engine.
+    /// Aodh event alarms with webhook delivery, the maintenance engine, and the bus (MassTransit: RabbitMQ or in-memory).
     /// </summary>
     public static IServiceCollection AddDoctorEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +26,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Doctor.AdminApi.Notifications.NotifierMetrics>();
         services.AddMaintenanceEngine(configuration);
         services.AddFaultManagement(configuration);
+        services.AddDoctorBus(configuration);
         // Seams between features; each feature registers its own before these defaults.
         services.TryAddSingleton<INotificationShortcut, FeedOnlyShortcut>();
         services.TryAddSingleton<IActiveFaults, NoActiveFaults>();

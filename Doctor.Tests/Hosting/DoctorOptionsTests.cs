@@ -13,6 +13,8 @@ public sealed class DoctorOptionsTests
     [InlineData("Doctor:MaxRequestBodyBytes", "0", "Doctor:MaxRequestBodyBytes")]
     [InlineData("Doctor:Postgres", "Host=127.0.0.1;Flavour=strawberry", "Doctor:Postgres")]
     [InlineData("Doctor:Embedded:Database", "Not-A-Name", "Doctor:Embedded:Database")]
+    [InlineData("Doctor:RabbitMq", "http://broker:5672/", "Doctor:RabbitMq")]
+    [InlineData("Doctor:RabbitMq", "not a uri", "Doctor:RabbitMq")]
     public async Task Start_WithInvalidSetting_FailsNamingTheSetting(string key, string value, string named)
     {
         // Built like Program.cs, on the test server so nothing listens on the real port.

@@ -1,3 +1,4 @@
+using Doctor.Benchmarks.Bus;
 using Doctor.Benchmarks.Faults;
 using Doctor.Benchmarks.Maintenance;
 using Doctor.Benchmarks.Notifier;
@@ -16,6 +17,7 @@ public static class BenchProgram
         "store" => await StoreBenchmarks.RunAsync(args[1..]),
         "maintenance" => await MaintenanceBenchmarks.RunAsync(args[1..]),
         "notifier" => await NotifierBenchmarks.RunAsync(args[1..]),
+        "bus" => await BusBenchmarks.RunAsync(args[1..]),
         "faults" => await FaultBenchmarks.RunAsync(args[1..]),
         _ => Usage(),
     };
@@ -27,6 +29,7 @@ public static class BenchProgram
               store [append] [latency] [replay] [--quick]
               maintenance [rolling] [concurrent] [--quick] [--runs N] [--hosts N] [--instances N] [--sessions N] [--lead S]
               notifier [fanout] [latency] [--quick]                webhook fan-out and append-to-receipt latency
+              bus [--quick]                                        RabbitMQ publish rates on DOCTOR_BENCH_RABBITMQ (or DOCTOR_TEST_RABBITMQ)
               faults [one-host] [many-hosts] [ingest] [--quick]    fault fast path: monitor PUT → consumer webhook, bulk ingest
             store and maintenance start a private PostgreSQL cluster (durable initdb defaults) from /usr/lib/postgresql/*/bin
             in a temporary directory, as an unprivileged account when run as root, and remove it afterwards; set
