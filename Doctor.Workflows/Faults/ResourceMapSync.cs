@@ -11,9 +11,11 @@ namespace Doctor.Workflows.Faults;
 /// a host re-list when a host changes, and a periodic re-snapshot that corrects (and counts) whatever the feed missed.
 /// </summary>
 public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastructure, IOptions<FaultOptions> options, ILogger<ResourceMapSync> logger)
-    : IHostedService, IDisposable
+    : IHostedService
 {
     private readonly Channel<InfrastructureChange> _hostChanges = Channel.CreateUnbounded<InfrastructureChange>(new UnboundedChannelOptions { SingleReader = true });
+    // Never disposed: a host may stop its services after disposing them (a failed test host does), and a token source
+    // without timers holds nothing to release.
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private Task? _periodic;
@@ -48,8 +50,6 @@ public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastruct
             logger.LogWarning("Resource map: {Drift} instance(s) corrected by the re-snapshot", drift);
         return drift;
     }
-
-    public void Dispose() => _stopping.Dispose();
 
     private void OnChanged(InfrastructureChange change)
     {
