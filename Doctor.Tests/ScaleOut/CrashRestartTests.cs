@@ -1,0 +1,68 @@
+using System.Net.Http.Json;
+using Doctor.Tests.Infrastructure;
+using Doctor.Tests.Maintenance;
+using Doctor.Workflows.Infrastructure.Simulated;
+using Xunit.Abstractions;
+
+namespace Doctor.Tests.ScaleOut;
+
+/// <summary>
+/// The service as a real process, killed with SIGKILL at ten moments of a running session and started again on the
+/// same database and port each time: the session still ends MAINTENANCE_DONE and no decision is in its stream twice.
+/// </summary>
+public sealed class CrashRestartTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(120);
+    private TestDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task GivenARunningSession_WhenTheServiceIsKilledTenTimes_ThenTheSessionEndsDoneWithNoDecisionTwice()
+    {
+        await using var service = await ServiceProcess.StartAsync("crash", ScaleOutSettings.For(_db));
+        try
+        {
+            await using var vnfm = await SampleAppManager.StartAsync(service.Client, SimulatedTopologies.DoctorTestProject);
+            await vnfm.SubscribeAsync();
+            // maintenance_at is the MAINTENANCE reply window: far enough ahead to outlive a few restarts.
+            var sid = await service.Client.OpenSessionAsync(TimeSpan.FromSeconds(30));
+
+            // Kill once the session has made a little progress since the last start, so each kill lands at a new moment.
+            var killedAt = new List<string>();
+            for (var kill = 0; kill < 10; kill++)
+            {
+                var from = await SessionStream.VersionAsync(_db.DataSource, sid);
+                var until = DateTime.UtcNow + Within;
+                long now;
+                while ((now = await SessionStream.VersionAsync(_db.DataSource, sid)) < from + 2 && DateTime.UtcNow < until)
+                    await Task.Delay(15);
+                service.Kill();
+                var events = await SessionStream.ReadAsync(_db.DataSource, sid);
+                killedAt.Add($"v{events.Count} after {events[^1].Type}");
+                await service.StartAgainAsync();
+            }
+            output.WriteLine("killed at: " + string.Join("; ", killedAt));
+
+            var session = await service.Client.WaitForStateAsync(sid, Within, "MAINTENANCE_DONE", "MAINTENANCE_FAILED");
+            var stream = await SessionStream.ReadAsync(_db.DataSource, sid);
+            Assert.True(session["state"]!.GetValue<string>() == "MAINTENANCE_DONE",
+                $"session ended {session.ToJsonString()}; VNFM errors: {string.Join(" | ", vnfm.Errors)}\n{Describe(stream)}");
+            Assert.Empty(SessionStream.DuplicateDecisions(stream));
+            Assert.Empty(vnfm.Errors);
+            // Every compute the session disabled is enabled again, in the one cloud every start saw.
+            var hosts = await service.Client.GetFromJsonAsync<List<System.Text.Json.Nodes.JsonObject>>("/v1/infra/hosts");
+            Assert.All(hosts!, h => Assert.True(h["compute_enabled"]!.GetValue<bool>(), h.ToJsonString()));
+        }
+        catch
+        {
+            output.WriteLine($"service log ({service.LogPath}):\n{service.ReadLog()}");
+            throw;
+        }
+    }
+
+    private static string Describe(IReadOnlyList<SessionStream.Entry> stream) =>
+        string.Join("\n", stream.Select(e => $"  v{e.Version} {e.Type} {e.Data.ToJsonString()}"));
+}
