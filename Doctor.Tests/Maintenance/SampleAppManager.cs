@@ -53,7 +53,7 @@ public sealed class SampleAppManager : IAsyncDisposable
     /// <summary>Deliveries received per notification <c>message_id</c> (one notification, however many alarms or retries).</summary>
     public ConcurrentDictionary<string, int> Messages { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>When set, replies go to this base URL instead of the one in <c>reply_url</c> (another node of the same Doctor).</summary>
+    /// <summary>When set, the links in notifications (<c>reply_url</c>, <c>instance_ids</c>) are followed on this base URL instead (another node of the same Doctor).</summary>
     public string? ReplyBaseUrl { get; set; }
 
     /// <summary>How long a call waits for an unreachable Doctor (restarting) before it counts as an error.</summary>
@@ -137,7 +137,7 @@ public sealed class SampleAppManager : IAsyncDisposable
                     await ScaleInAsync();
                     break;
                 case "PREPARE_MAINTENANCE" or "PLANNED_MAINTENANCE" when answer == "ACK":
-                    using (var listed = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, traits["instance_ids"])))
+                    using (var listed = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Rebase(traits["instance_ids"]))))
                         affected = await listed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
                     var ids = affected!["instance_ids"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
                     await SwitchOverAsync(ids);
@@ -164,13 +164,13 @@ public sealed class SampleAppManager : IAsyncDisposable
 
     private async Task ReplyAsync(string replyUrl, JsonNode body, string state, bool resend)
     {
-        if (ReplyBaseUrl is not null)
-            replyUrl = ReplyBaseUrl.TrimEnd('/') + new Uri(replyUrl).PathAndQuery;
-        using var reply = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, replyUrl) { Content = JsonContent.Create(body) });
+        using var reply = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, Rebase(replyUrl)) { Content = JsonContent.Create(body) });
         // A resent answer may find the window closed by the first one: that is the answer standing, not an error.
         if (!reply.IsSuccessStatusCode && !(resend && reply.StatusCode == System.Net.HttpStatusCode.Conflict))
             _errors.Enqueue($"{state}: reply answered {(int)reply.StatusCode} {await reply.Content.ReadAsStringAsync()}");
     }
+
+    private string Rebase(string url) => ReplyBaseUrl is null ? url : ReplyBaseUrl.TrimEnd('/') + new Uri(url).PathAndQuery;
 
     /// <summary>Sends, and sends again while Doctor cannot be reached (it restarts) or answers 503, up to <see cref="RetryFor"/>.</summary>
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request)

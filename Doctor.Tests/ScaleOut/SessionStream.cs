@@ -29,6 +29,14 @@ internal static class SessionStream
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
+    public static async Task<bool> IsClosedAsync(NpgsqlDataSource db, string sessionId)
+    {
+        await using var cmd = db.CreateCommand(
+            "SELECT exists(SELECT 1 FROM doctor.events WHERE stream_id = $1 AND type IN ('maintenance.session_done.v1', 'maintenance.session_failed.v1'))");
+        cmd.Parameters.AddWithValue($"maintenance-{sessionId}");
+        return (bool)(await cmd.ExecuteScalarAsync())!;
+    }
+
     /// <summary>
     /// Every decision at most once: a state entered once per round, a reply recorded once per (round, project), a window
     /// expired once per round, an instance action requested and finished once per (round, instance), a host entered and
