@@ -262,6 +262,7 @@ public sealed class MaintenanceEngine(
         var meta = EventMetadata.Engine(sessionId);
         var instances = await infrastructure.ListInstancesAsync(ct: ct);
         var selected = _audiences[notify.Audience].Select(state, instances);
+        await subscriptions.RefreshAsync(ct); // an alarm may have been created on another node
         var policy = state.Policy;
         var audience = new List<ProjectAudience>();
         foreach (var (projectId, instanceIds) in selected)

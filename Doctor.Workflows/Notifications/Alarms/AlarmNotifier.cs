@@ -24,7 +24,11 @@ public sealed class AlarmNotifier(AlarmDirectory directory, WebhookDispatcher di
 
     public async Task HandleAsync(IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
-        await directory.EnsureLoadedAsync(ct);
+        // Alarms created on other nodes count too (scale-out): reload before matching a batch that has notifications.
+        if (batch.Any(e => e.Type == NotificationEmitted.TypeName))
+            await directory.RefreshAsync(ct);
+        else
+            await directory.EnsureLoadedAsync(ct);
         foreach (var recorded in batch)
         {
             if (recorded.Type != NotificationEmitted.TypeName)
