@@ -7,6 +7,7 @@ using Doctor.AdminApi.Constraints;
 using Doctor.AdminApi.Infrastructure;
 using Doctor.AdminApi.Maintenance;
 using Doctor.AdminApi.Metrics;
+using Doctor.AdminApi.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDoctorHosting();
@@ -25,6 +26,7 @@ app.MapOpenApi();
 app.MapSimulatedCloudApi();
 app.MapMaintenanceApi();
 app.MapAlarmApi();
+app.MapNotifierApi();
 app.MapConstraintApi();
 return await app.RunDoctorAsync();
 
