@@ -10,9 +10,10 @@ namespace Doctor.Tests.ScaleOut;
 /// The service as a real process, killed with SIGKILL at ten moments of a running session and started again on the
 /// same database and port each time: the session still ends MAINTENANCE_DONE and no decision is in its stream twice.
 /// </summary>
+[Collection(ServiceProcessCollection.Name)]
 public sealed class CrashRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(180);
     private TestDatabase _db = null!;
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
@@ -26,9 +27,10 @@ public sealed class CrashRestartTests(ITestOutputHelper output) : IAsyncLifetime
         try
         {
             await using var vnfm = await SampleAppManager.StartAsync(service.Client, SimulatedTopologies.DoctorTestProject);
+            vnfm.RetryFor = TimeSpan.FromSeconds(180);
             await vnfm.SubscribeAsync();
             // maintenance_at is the MAINTENANCE reply window: far enough ahead to outlive a few restarts.
-            var sid = await service.Client.OpenSessionAsync(TimeSpan.FromSeconds(30));
+            var sid = await service.Client.OpenSessionAsync(TimeSpan.FromSeconds(40));
 
             // Kill as soon as the session has moved on since the last start, so each kill lands at a new moment of it.
             var killedAt = new List<string>();

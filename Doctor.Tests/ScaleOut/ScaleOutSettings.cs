@@ -12,11 +12,11 @@ internal static class ScaleOutSettings
         ["Doctor:Simulated:Topology"] = SimulatedTopologies.DoctorTestName,
         ["Doctor:Simulated:Store"] = SimulatedCloudOptions.PostgresStore,
         ["Doctor:Maintenance:MinimumReplyWindow"] = "00:00:00.200",
-        // Long enough to outlive a restart (a VNFM cannot answer a dead service); answers come within a second.
-        ["Doctor:Maintenance:Windows:scaleInReply"] = "00:00:30",
-        ["Doctor:Maintenance:Windows:prepareReply"] = "00:00:30",
-        ["Doctor:Maintenance:Windows:plannedReply"] = "00:00:30",
-        ["Doctor:Maintenance:Windows:completeReply"] = "00:00:30",
+        // Long enough to outlive two restarts under load (a VNFM cannot answer a dead service); answers come within a second.
+        ["Doctor:Maintenance:Windows:scaleInReply"] = "00:01:30",
+        ["Doctor:Maintenance:Windows:prepareReply"] = "00:01:30",
+        ["Doctor:Maintenance:Windows:plannedReply"] = "00:01:30",
+        ["Doctor:Maintenance:Windows:completeReply"] = "00:01:30",
         ["Doctor:Maintenance:DummyActionDuration"] = "00:00:00.010",
         ["Doctor:Maintenance:TakeOverInterval"] = "00:00:01",
         ["Doctor:Notifier:BaseDelayMs"] = "50",

@@ -12,9 +12,10 @@ namespace Doctor.Tests.ScaleOut;
 /// each deadline and each decision takes effect once, each notification reaches an endpoint once, and when one node
 /// is killed mid-session the other finishes the session.
 /// </summary>
+[Collection(ServiceProcessCollection.Name)]
 public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(180);
     private TestDatabase _db = null!;
 
     public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
@@ -32,11 +33,12 @@ public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
             // The VNFM talks to node B only, whichever node sent the notification.
             await using var vnfm = await SampleAppManager.StartAsync(b.Client, SimulatedTopologies.DoctorTestProject);
             vnfm.ReplyBaseUrl = b.BaseUrl;
+            vnfm.RetryFor = TimeSpan.FromSeconds(180);
             await vnfm.SubscribeAsync();
 
             // 1. A deadline armed on both nodes (A opened the window, B's take-over round looked too) expires the window once.
             vnfm.Answers["MAINTENANCE"] = "SILENT";
-            var silent = await a.Client.OpenSessionAsync(TimeSpan.FromSeconds(4));
+            var silent = await a.Client.OpenSessionAsync(TimeSpan.FromSeconds(6));
             var failed = await b.Client.WaitForStateAsync(silent, Within, "MAINTENANCE_FAILED", "MAINTENANCE_DONE");
             Assert.Equal("MAINTENANCE_FAILED", failed["state"]!.GetValue<string>());
             var silentStream = await SessionStream.ReadAsync(_db.DataSource, silent);
@@ -46,7 +48,7 @@ public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
             vnfm.Answers.Clear();
 
             // 2. A full session opened on A, answered through B.
-            var sid = await a.Client.OpenSessionAsync(TimeSpan.FromSeconds(3));
+            var sid = await a.Client.OpenSessionAsync(TimeSpan.FromSeconds(15));
             foreach (var node in new[] { a, b })
             {
                 var listed = await node.Client.GetFromJsonAsync<JsonNode>("/v1/maintenance");
