@@ -4,6 +4,7 @@ using Doctor.AdminApi.Health;
 using Doctor.AdminApi.Hosting;
 using Doctor.AdminApi.Alarms;
 using Doctor.AdminApi.Constraints;
+using Doctor.AdminApi.Faults;
 using Doctor.AdminApi.Infrastructure;
 using Doctor.AdminApi.Maintenance;
 using Doctor.AdminApi.Metrics;
@@ -28,6 +29,9 @@ app.MapMaintenanceApi();
 app.MapAlarmApi();
 app.MapNotifierApi();
 app.MapConstraintApi();
+app.MapInspectorApi();
+app.MapFaultApi();
+app.MapPhysicalResourceApi();
 return await app.RunDoctorAsync();
 
 /// <summary>Entry point, visible to the test host.</summary>

@@ -1,4 +1,5 @@
 using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Faults;
 using Doctor.Workflows.Maintenance;
 using Doctor.Workflows.Notifications;
 
@@ -12,6 +13,7 @@ public static class DoctorEventTypes
         var registry = new EventTypeRegistry();
         registry.Register<NotificationEmitted>(NotificationEmitted.TypeName);
         MaintenanceEventTypes.Register(registry);
+        FaultEventTypes.Register(registry);
         return registry;
     }
 }

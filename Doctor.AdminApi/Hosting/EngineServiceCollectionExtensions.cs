@@ -24,6 +24,7 @@ public static class EngineServiceCollectionExtensions
         services.AddAodhAlarms(configuration);
         services.AddSingleton<Doctor.AdminApi.Notifications.NotifierMetrics>();
         services.AddMaintenanceEngine(configuration);
+        services.AddFaultManagement(configuration);
         // Seams between features; each feature registers its own before these defaults.
         services.TryAddSingleton<INotificationShortcut, FeedOnlyShortcut>();
         services.TryAddSingleton<IActiveFaults, NoActiveFaults>();

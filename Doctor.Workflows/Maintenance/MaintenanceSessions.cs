@@ -48,17 +48,38 @@ public sealed class MaintenanceSessions(
     /// Decides <paramref name="command"/> (built from the fresh state and the current time) and appends what it decides.
     /// Domain refusals (<see cref="DomainRuleViolation"/>) propagate untouched and write nothing.
     /// </summary>
-    public async Task<SessionChange> ExecuteAsync(
+    public Task<SessionChange> ExecuteAsync(
         string sessionId,
         Func<SessionState, DateTimeOffset, MaintenanceCommand> command,
+        EventMetadata metadata,
+        CancellationToken ct = default) =>
+        ExecuteAllAsync(sessionId, (state, now) => [command(state, now)], metadata, ct);
+
+    /// <summary>
+    /// Decides <paramref name="commands"/> in order, each on the state the previous ones leave, and appends everything
+    /// they decide in one append (one durable commit instead of one per command). All or nothing: a refusal of any
+    /// command writes nothing.
+    /// </summary>
+    public async Task<SessionChange> ExecuteAllAsync(
+        string sessionId,
+        Func<SessionState, DateTimeOffset, IReadOnlyList<MaintenanceCommand>> commands,
         EventMetadata metadata,
         CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             var (state, version) = await LoadAsync(sessionId, ct);
-            var cmd = command(state, Now);
-            var events = MaintenanceSession.Decide(cmd, state);
+            var cmds = commands(state, Now);
+            var events = new List<IMaintenanceEvent>();
+            var decidedOn = state;
+            foreach (var cmd in cmds)
+            {
+                foreach (var evt in MaintenanceSession.Decide(cmd, decidedOn))
+                {
+                    decidedOn = MaintenanceSession.Evolve(decidedOn, evt);
+                    events.Add(evt);
+                }
+            }
             if (events.Count == 0)
                 return new SessionChange(state, [], version);
 
@@ -89,7 +110,8 @@ public sealed class MaintenanceSessions(
             }
             catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
             {
-                logger.LogDebug("Session {SessionId}: concurrent change, re-deciding {Command} (attempt {Attempt})", sessionId, cmd.GetType().Name, attempt);
+                logger.LogDebug("Session {SessionId}: concurrent change, re-deciding {Commands} (attempt {Attempt})",
+                    sessionId, string.Join(", ", cmds.Select(c => c.GetType().Name)), attempt);
             }
         }
     }

@@ -17,14 +17,25 @@ public sealed class BenchDatabase : IAsyncDisposable
     public string Name { get; }
     public NpgsqlDataSource DataSource { get; }
 
-    public static string ServerConnectionString =>
-        Environment.GetEnvironmentVariable("DOCTOR_BENCH_POSTGRES") is { Length: > 0 } bench ? bench
-        : Environment.GetEnvironmentVariable("DOCTOR_TEST_POSTGRES") is { Length: > 0 } test ? test
-        : throw new InvalidOperationException("set DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES) to a PostgreSQL server connection string");
+    /// <summary>Connection string to the database itself.</summary>
+    public string ConnectionString { get; private init; } = "";
 
-    public static async Task<BenchDatabase> CreateAsync()
+    /// <summary>
+    /// A database on the server named by <c>DOCTOR_BENCH_POSTGRES</c>, else <c>DOCTOR_TEST_POSTGRES</c> (which may be a
+    /// non-durable dev server: figures to publish use <see cref="CreateAsync(BenchServer, int)"/> on a <see cref="BenchServer"/>).
+    /// </summary>
+    public static Task<BenchDatabase> CreateAsync() => CreateAsync(
+        Environment.GetEnvironmentVariable(BenchServer.ConnectionStringVariable) is { Length: > 0 } bench ? bench
+        : Environment.GetEnvironmentVariable("DOCTOR_TEST_POSTGRES") is { Length: > 0 } test ? test
+        : throw new InvalidOperationException("set DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES) to a PostgreSQL server connection string"),
+        32);
+
+    /// <summary>A database on the benchmark's server (private durable cluster, or <c>DOCTOR_BENCH_POSTGRES</c>).</summary>
+    public static Task<BenchDatabase> CreateAsync(BenchServer benchServer, int maxPoolSize = 32) =>
+        CreateAsync(benchServer.ConnectionString, maxPoolSize);
+
+    private static async Task<BenchDatabase> CreateAsync(string server, int maxPoolSize)
     {
-        var server = ServerConnectionString;
         var name = "doctor_bench_" + Guid.NewGuid().ToString("N")[..12];
         await using (var admin = new NpgsqlConnection(server))
         {
@@ -32,20 +43,8 @@ public sealed class BenchDatabase : IAsyncDisposable
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
             await create.ExecuteNonQueryAsync();
         }
-        var cs = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 32 }.ConnectionString;
-        return new BenchDatabase(server, name, NpgsqlDataSource.Create(cs));
-    }
-
-    /// <summary>The server settings that decide what a commit costs, for the record.</summary>
-    public async Task<string> DescribeServerAsync()
-    {
-        await using var command = DataSource.CreateCommand("""
-            SELECT format('%s; fsync=%s, synchronous_commit=%s, wal_sync_method=%s, full_page_writes=%s, shared_buffers=%s, commit_delay=%s',
-                          split_part(version(), ' on ', 1), current_setting('fsync'), current_setting('synchronous_commit'),
-                          current_setting('wal_sync_method'), current_setting('full_page_writes'), current_setting('shared_buffers'),
-                          current_setting('commit_delay'))
-            """);
-        return (string)(await command.ExecuteScalarAsync())!;
+        var cs = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = maxPoolSize }.ConnectionString;
+        return new BenchDatabase(server, name, NpgsqlDataSource.Create(cs)) { ConnectionString = cs };
     }
 
     public async ValueTask DisposeAsync()

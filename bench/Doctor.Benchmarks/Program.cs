@@ -1,20 +1,39 @@
+using Doctor.Benchmarks.Faults;
+using Doctor.Benchmarks.Maintenance;
 using Doctor.Benchmarks.Notifier;
 using Doctor.Benchmarks.Store;
 
-// One verb per area; each area owns its folder and its RunAsync(args).
-return args.FirstOrDefault() switch
-{
-    "store" => await StoreBenchmarks.RunAsync(args[1..]),
-    "notifier" => await NotifierBenchmarks.RunAsync(args[1..]),
-    _ => Usage(),
-};
+namespace Doctor.Benchmarks;
 
-static int Usage()
+/// <summary>
+/// One verb per area; each area owns its folder and its RunAsync(args). Not a top-level program: the global
+/// <c>Program</c> is Doctor.AdminApi's, which the maintenance benchmarks host.
+/// </summary>
+public static class BenchProgram
 {
-    Console.Error.WriteLine("""
-        usage: dotnet run -c Release --project bench/Doctor.Benchmarks -- <verb> [options]
-          store [append] [latency] [replay] [--quick]   event store on DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES)
-          notifier [fanout] [latency] [--quick]         webhook fan-out and append-to-receipt latency (same database settings)
-        """);
-    return 2;
+    public static async Task<int> Main(string[] args) => args.FirstOrDefault() switch
+    {
+        "store" => await StoreBenchmarks.RunAsync(args[1..]),
+        "maintenance" => await MaintenanceBenchmarks.RunAsync(args[1..]),
+        "notifier" => await NotifierBenchmarks.RunAsync(args[1..]),
+        "faults" => await FaultBenchmarks.RunAsync(args[1..]),
+        _ => Usage(),
+    };
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage: dotnet run -c Release --project bench/Doctor.Benchmarks -- <verb> [options]
+              store [append] [latency] [replay] [--quick]
+              maintenance [rolling] [concurrent] [--quick] [--runs N] [--hosts N] [--instances N] [--sessions N] [--lead S]
+              notifier [fanout] [latency] [--quick]                webhook fan-out and append-to-receipt latency
+              faults [one-host] [many-hosts] [ingest] [--quick]    fault fast path: monitor PUT → consumer webhook, bulk ingest
+            store and maintenance start a private PostgreSQL cluster (durable initdb defaults) from /usr/lib/postgresql/*/bin
+            in a temporary directory, as an unprivileged account when run as root, and remove it afterwards; set
+            DOCTOR_BENCH_POSTGRES to a server connection string to use that server instead. A server with fsync or
+            synchronous_commit off is refused unless --allow-nondurable is given.
+            notifier and faults use DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES).
+            """);
+        return 2;
+    }
 }

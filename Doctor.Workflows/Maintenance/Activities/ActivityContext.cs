@@ -20,6 +20,14 @@ public sealed class ActivityContext(string sessionId, SessionState state, Mainte
         return State;
     }
 
+    /// <summary>Decides commands in order and records all they decide in one append; the session state is refreshed from the outcome.</summary>
+    public async Task<SessionState> ExecuteAllAsync(Func<SessionState, DateTimeOffset, IReadOnlyList<MaintenanceCommand>> commands, CancellationToken ct)
+    {
+        var change = await sessions.ExecuteAllAsync(SessionId, commands, EventMetadata.Engine(SessionId, commandId: null), ct);
+        State = change.State;
+        return State;
+    }
+
     /// <summary>True while nothing (a delete, a failure) has ended the session under the activity.</summary>
     public bool StillRunning => State.IsRunning;
 }

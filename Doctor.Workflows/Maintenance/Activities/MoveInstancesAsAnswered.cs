@@ -9,6 +9,8 @@ namespace Doctor.Workflows.Maintenance.Activities;
 /// (so two members of an anti-affinity group are never away together), OWN_ACTION left to the project and awaited.
 /// A project not asked (policy <c>proceed</c>) has its instances migrated. INSTANCE_ACTION_DONE follows each move.
 /// A member of an anti-affinity group never lands on a host another member runs on.
+/// A move's outcome is recorded in the same append as the request for the next move (one durable commit per instance
+/// instead of two); a crash in between is finished by the first loop of the next run, as any interrupted move.
 /// </summary>
 public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMaintenanceActivity
 {
@@ -33,6 +35,14 @@ public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMain
 
         var groups = await constraints.AntiAffinityGroupsAsync(ct);
         var ownActions = new List<ServerInstance>();
+        Func<DateTimeOffset, MaintenanceCommand>? settled = null; // the last move's outcome, not recorded yet
+        async Task RecordSettledAsync()
+        {
+            if (settled is { } outcome)
+                await context.ExecuteAsync((_, t) => outcome(t), ct);
+            settled = null;
+        }
+
         foreach (var instance in (await context.Infrastructure.ListInstancesAsync(host, ct: ct)).OrderBy(i => i.Id, StringComparer.Ordinal))
         {
             if (!context.StillRunning)
@@ -40,23 +50,31 @@ public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMain
             var audience = window?.Projects.GetValueOrDefault(instance.ProjectId);
             string action;
             if (audience is null || !audience.InstanceIds.Contains(instance.Id))
+            {
+                await RecordSettledAsync();
                 return $"instance {instance.Id} of project {instance.ProjectId} appeared on {host} after its projects were asked";
+            }
             if (!audience.Interactive)
                 action = "MIGRATE";
             else if (window!.Replies.TryGetValue(instance.ProjectId, out var reply) && reply.InstanceActions.TryGetValue(instance.Id, out var answered))
                 action = answered;
             else
+            {
+                await RecordSettledAsync();
                 return $"project {instance.ProjectId} gave no action for instance {instance.Id}";
+            }
 
             if (action == "OWN_ACTION")
             {
                 ownActions.Add(instance);
                 continue;
             }
-            var failure = await MoveAsync(context, instance, action, await PeerHostsAsync(context, groups, instance, ct), ct);
+            var (outcome, failure) = await MoveAsync(context, instance, action, await PeerHostsAsync(context, groups, instance, ct), settled, ct);
+            settled = outcome;
             if (failure is not null)
                 return failure;
         }
+        await RecordSettledAsync();
 
         foreach (var instance in ownActions)
         {
@@ -78,21 +96,28 @@ public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMain
         return (await context.Infrastructure.ListInstancesAsync(ct: ct)).Where(i => peers.Contains(i.Id)).Select(i => i.Host).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static async Task<string?> MoveAsync(ActivityContext context, ServerInstance instance, string action, IReadOnlyCollection<string> avoidHosts, CancellationToken ct)
+    /// <summary>
+    /// Records <paramref name="settled"/> (the previous move's outcome) with the request, moves the instance, and returns
+    /// the outcome to record next — or, on failure, records it at once and returns why.
+    /// </summary>
+    private static async Task<(Func<DateTimeOffset, MaintenanceCommand>? Settled, string? Failure)> MoveAsync(
+        ActivityContext context, ServerInstance instance, string action, IReadOnlyCollection<string> avoidHosts,
+        Func<DateTimeOffset, MaintenanceCommand>? settled, CancellationToken ct)
     {
-        await context.ExecuteAsync((_, t) => new RequestInstanceAction(instance.Id, instance.ProjectId, action, instance.Host, t), ct);
+        await context.ExecuteAllAsync((_, t) => settled is null
+            ? [new RequestInstanceAction(instance.Id, instance.ProjectId, action, instance.Host, t)]
+            : [settled(t), new RequestInstanceAction(instance.Id, instance.ProjectId, action, instance.Host, t)], ct);
         if (!context.StillRunning)
-            return null;
+            return (null, null);
         try
         {
             var moved = await context.Infrastructure.MigrateAsync(instance.Id, live: action == "LIVE_MIGRATE", avoidHosts, ct);
-            await context.ExecuteAsync((_, t) => new RecordInstanceActionDone(instance.Id, moved.Host, t), ct);
-            return null;
+            return (t => new RecordInstanceActionDone(instance.Id, moved.Host, t), null);
         }
         catch (InfrastructureActionFailedException e)
         {
             await context.ExecuteAsync((_, t) => new RecordInstanceActionFailed(instance.Id, e.Reason, t), ct);
-            return $"{action} of instance {instance.Id} failed: {e.Reason}";
+            return (null, $"{action} of instance {instance.Id} failed: {e.Reason}");
         }
     }
 

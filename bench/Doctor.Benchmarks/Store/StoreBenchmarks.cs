@@ -20,19 +20,28 @@ public static class StoreBenchmarks
         bool Wanted(string part) => parts.Count == 0 || parts.Contains(part);
         var runs = quick ? 3 : 5;
 
-        await using var db = await BenchDatabase.CreateAsync();
+        await using var server = await BenchServer.StartAsync();
+        var settings = await server.DescribeAsync();
+        if (!settings.Durable && !args.Contains("--allow-nondurable"))
+        {
+            Console.Error.WriteLine($"refusing to measure: the server is not durable ({settings}); pass --allow-nondurable to measure anyway");
+            return 3;
+        }
+        await using var db = await BenchDatabase.CreateAsync(server);
         await EventStoreSchema.MigrateAsync(db.DataSource);
         var store = new PostgresEventStore(db.DataSource);
         var registry = new EventTypeRegistry().Register<InstanceMarkedError>(EventType);
 
         Console.WriteLine($"# event store benchmarks — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, .NET {Environment.Version}");
-        Console.WriteLine($"server: {await db.DescribeServerAsync()}");
-        Console.WriteLine($"runs per figure: {runs} after one warm-up; figures are median (min – max)");
+        Console.WriteLine($"machine: {Machine.Describe()}");
+        Console.WriteLine($"server: {server.Origin}");
+        Console.WriteLine($"settings: {settings}");
+        Console.WriteLine($"runs per figure: {runs} after one warm-up; figures are median (min – max) over the runs");
         Console.WriteLine();
 
         if (Wanted("append"))
         {
+            Machine.PrintLoad("before append");
             Console.WriteLine("| append throughput | writers | events per append | events per run | events/s | appends/s |");
             Console.WriteLine("|---|---|---|---|---|---|");
             foreach (var (writers, batch) in new[] { (1, 1), (4, 1), (1, 100), (4, 100) })
@@ -43,11 +52,13 @@ public static class StoreBenchmarks
                 var appendsPerSecond = new Sample(eventsPerSecond.Select(v => v / batch));
                 Console.WriteLine($"| | {writers} | {batch} | {events:N0} | {new Sample(eventsPerSecond).Summary("N0")} | {appendsPerSecond.Summary("N0")} |");
             }
+            Machine.PrintLoad("after append");
             Console.WriteLine();
         }
 
         if (Wanted("latency"))
         {
+            Machine.PrintLoad("before latency");
             var samples = quick ? 500 : 2_000;
             await AppendLatencyAsync(store, registry, quick ? 200 : 500, "warm");
             var perRun = new List<Sample>();
@@ -62,11 +73,13 @@ public static class StoreBenchmarks
                 Console.WriteLine($"| p{p.ToString(CultureInfo.InvariantCulture)} | {new Sample(perRun.Select(s => s.Percentile(p))).Summary("F2")} |");
             }
             Console.WriteLine($"| max | {new Sample(perRun.Select(s => s.Max)).Summary("F2")} |");
+            Machine.PrintLoad("after latency");
             Console.WriteLine();
         }
 
         if (Wanted("replay"))
         {
+            Machine.PrintLoad("before replay");
             var length = quick ? 20_000 : 100_000;
             var stream = await WriteReplayStreamAsync(store, registry, length);
             await ReplayAsync(store, registry, stream, length);
@@ -83,6 +96,7 @@ public static class StoreBenchmarks
             Console.WriteLine($"| EnumerateStreamAsync + deserialize + fold (overlapped) | {new Sample(streamed).Summary("N0")} |");
             Console.WriteLine($"| ReadStreamAsync (whole list) + deserialize + fold | {new Sample(results.Select(x => x.Total)).Summary("N0")} |");
             Console.WriteLine($"| ReadStreamAsync alone | {new Sample(results.Select(x => x.Read)).Summary("N0")} |");
+            Machine.PrintLoad("after replay");
             Console.WriteLine();
         }
         return 0;

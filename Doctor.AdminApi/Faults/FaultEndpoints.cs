@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Doctor.AdminApi.Alarms;
+using Doctor.AdminApi.Problems;
+using Doctor.Domain.Faults;
+using Doctor.Workflows.Faults;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Doctor.AdminApi.Faults;
+
+/// <summary>The fault query (northbound FaultQuery) and the incidents with their performance profiles.</summary>
+public static class FaultEndpoints
+{
+    public static IEndpointRouteBuilder MapFaultApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/faults", QueryAsync).WithTags("Faults")
+            .WithSummary("FaultQuery: faults on virtual resources (projects: their own instances; admin: all, hosts included)");
+        var incidents = routes.MapGroup("/v1/incidents").WithTags("Faults");
+        incidents.MapGet("", ListAsync).WithSummary("Every fault incident, oldest first (admin)");
+        incidents.MapGet("/{id}", GetAsync).WithSummary("One fault incident (admin)");
+        incidents.MapGet("/{id}/profile", ProfileAsync).WithSummary("Stage timestamps, durations and shares of an incident's fast path (admin)");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<FaultQueryResponse>, ProblemHttpResult>> QueryAsync(
+        HttpRequest request, ClaimsPrincipal user, IncidentBook book, CancellationToken ct)
+    {
+        if (AlarmCaller.From(user, out var refusal) is not { } caller)
+            return TypedResults.Problem(title: refusal, statusCode: StatusCodes.Status403Forbidden);
+        if (FaultQueryFilter.TryRead(request.Query, out var problem) is not { } filter)
+            return DomainProblems.BadRequest(problem!);
+        await book.EnsureLoadedAsync(ct);
+        var faults = new List<FaultView>();
+        foreach (var incident in book.All())
+        {
+            foreach (var view in Views(incident))
+            {
+                // Doctor req. §3.3.3: a project sees faults on its own instances only.
+                if ((caller.IsAdmin || (view.ResourceType == "instance" && view.ProjectId == caller.ProjectId)) && filter.Accepts(view))
+                    faults.Add(view);
+            }
+        }
+        return TypedResults.Ok(new FaultQueryResponse(faults));
+    }
+
+    private static async Task<Results<Ok<List<IncidentView>>, ProblemHttpResult>> ListAsync(ClaimsPrincipal user, IncidentBook book, CancellationToken ct)
+    {
+        if (InspectorEndpoints.Refusal(user) is { } refused)
+            return refused;
+        await book.EnsureLoadedAsync(ct);
+        return TypedResults.Ok(book.All().Select(View).ToList());
+    }
+
+    private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IncidentBook book, CancellationToken ct)
+    {
+        if (InspectorEndpoints.Refusal(user) is { } refused)
+            return refused;
+        await book.EnsureLoadedAsync(ct);
+        return book.Get(id) is { } entry ? TypedResults.Ok(View(entry.State)) : DomainProblems.NotFound($"incident {id}: no such incident");
+    }
+
+    private static async Task<Results<Ok<IncidentProfileView>, ProblemHttpResult>> ProfileAsync(string id, ClaimsPrincipal user, IncidentBook book, CancellationToken ct)
+    {
+        if (InspectorEndpoints.Refusal(user) is { } refused)
+            return refused;
+        await book.EnsureLoadedAsync(ct);
+        if (book.Get(id) is not { } entry)
+            return DomainProblems.NotFound($"incident {id}: no such incident");
+        return TypedResults.Ok(Profile(entry.State));
+    }
+
+    internal static IncidentProfileView Profile(IncidentState state)
+    {
+        var fault = state.Fault!;
+        var path = state.Stages.Where(s => s.Name != FaultIncident.StageNames.Resolved).OrderBy(s => s.At).ToList();
+        var received = fault.At;
+        var total = path.Count == 0 ? 0 : (path[^1].At - received).TotalMilliseconds;
+        var stages = new List<ProfileStageView>(path.Count);
+        var previous = received;
+        foreach (var stage in path)
+        {
+            var ms = (stage.At - previous).TotalMilliseconds;
+            stages.Add(new ProfileStageView(stage.Name, stage.At, Math.Round(ms, 3), Math.Round((stage.At - received).TotalMilliseconds, 3),
+                total > 0 ? Math.Round(ms / total, 4) : 0));
+            previous = stage.At;
+        }
+        return new IncidentProfileView(state.IncidentId!, fault.Host, fault.FaultType, Verdict(state.Verdict), state.Instances.Count,
+            Math.Round(total, 3), stages, state.ResolvedAt is { } r ? Math.Round((r - received).TotalMilliseconds, 3) : null);
+    }
+
+    internal static string Verdict(FaultVerdict verdict) => verdict == FaultVerdict.InMaintenance ? "in_maintenance" : verdict.ToString().ToLowerInvariant();
+
+    private static IncidentView View(IncidentState s) =>
+        new(s.IncidentId!, s.Fault!.Host, s.Fault.FaultType, s.Fault.Severity, Verdict(s.Verdict), s.Status.ToString().ToLowerInvariant(),
+            s.Fault.At, s.Instances.Count, s.HostMarked, s.InstancesMarked, s.PortsMarked, s.FailedActions, s.Repeats, s.ResolvedBy, s.ResolvedAt);
+
+    private static IEnumerable<FaultView> Views(IncidentState s)
+    {
+        var f = s.Fault!;
+        var details = JsonNode.Parse(f.DetailsJson);
+        var status = s.Status.ToString().ToLowerInvariant();
+        yield return new FaultView("host", f.Host ?? "", null, f.FaultId, f.FaultType, f.Severity, f.EventTime, f.ProbableCause,
+            s.CorrelatedFaultIds, true, details, s.IncidentId!, Verdict(s.Verdict), status, f.Host);
+        foreach (var instance in s.Instances)
+            yield return new FaultView("instance", instance.InstanceId, instance.ProjectId, f.FaultId, f.FaultType, f.Severity, f.EventTime,
+                f.ProbableCause, s.CorrelatedFaultIds, false, details?.DeepClone(), s.IncidentId!, Verdict(s.Verdict), status, f.Host);
+    }
+}

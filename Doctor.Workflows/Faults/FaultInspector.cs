@@ -1,0 +1,412 @@
+using System.Collections.Concurrent;
+using Doctor.Domain.Faults;
+using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Infrastructure;
+using Doctor.Workflows.Notifications;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Doctor.Workflows.Faults;
+
+/// <summary>
+/// The inspector's fast path (DESIGN.md §8): policy → correlation with the cached resource map → ONE append holding
+/// every incident's events and its outbox notifications → at the same time, the notifications handed to the fast lane
+/// and the fencing actions started (host forced down, instances ERROR, ports DOWN). A slow driver call delays no
+/// notification: the caller gets its answer once the notifications are handed over; fencing completes in the
+/// background and its stage times are appended when it is done.
+/// </summary>
+public sealed class FaultInspector(
+    ResourceMap map,
+    IncidentBook book,
+    FailurePolicySource policies,
+    FailureWindow window,
+    IEventStore store,
+    EventTypeRegistry types,
+    INotificationShortcut shortcut,
+    IInfrastructure infrastructure,
+    FaultMetrics metrics,
+    IOptions<FaultOptions> options,
+    TimeProvider clock,
+    ILogger<FaultInspector> logger)
+{
+    public const string HostDown = "compute.host.down";
+    public const string HostUp = "compute.host.up";
+    private const int MaxAttempts = 5;
+
+    private readonly ConcurrentDictionary<Task, byte> _fencing = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _writers = new(StringComparer.Ordinal);
+
+    // Hosts whose fencing incident is being appended right now: a concurrent report about the same host joins it
+    // as a repeat instead of opening a second incident.
+    private readonly ConcurrentDictionary<string, (string IncidentId, TaskCompletionSource Appended)> _opening = new(StringComparer.Ordinal);
+
+    /// <summary>Completes when every fencing started so far has finished and recorded its stages (tests, benchmarks).</summary>
+    public Task WhenFencedAsync() => Task.WhenAll(_fencing.Keys);
+
+    /// <summary>
+    /// Handles events received at <paramref name="receivedAt"/>. <paramref name="explicitCommand"/> is an admin's
+    /// own order (state change to <c>down</c>): it fences a host even in maintenance.
+    /// </summary>
+    public async Task<IReadOnlyList<FaultOutcome>> ReportAsync(IReadOnlyList<FaultReport> reports, DateTimeOffset receivedAt, string actor,
+        bool explicitCommand = false, CancellationToken ct = default)
+    {
+        await book.EnsureLoadedAsync(ct);
+        metrics.Received(reports.Count);
+        var policy = policies.Current;
+        var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
+        var outcomes = new FaultOutcome?[reports.Count];
+        var opened = new List<Opened>();
+        var appends = new List<StreamAppend>();
+        var repeats = new List<(int Index, string IncidentId, Task Appended, RecordRepeat Command)>();
+        var recoveries = new List<(int Index, string Host, string Cause)>();
+        var mine = new List<(string Host, TaskCompletionSource Appended)>();
+
+        for (var i = 0; i < reports.Count; i++)
+        {
+            var report = reports[i];
+            var rule = policy.RuleFor(report.Type, report.DetailStrings());
+            if (rule.Action == FaultAction.Recover)
+            {
+                recoveries.Add((i, report.Hostname ?? "", report.Type));
+                continue;
+            }
+            var faultId = Guid.NewGuid().ToString();
+            var host = report.Hostname is null ? null : map.Host(report.Hostname);
+            var verdict = FaultVerdict.Recorded;
+            var reason = $"policy: {report.Type} is recorded only";
+            IReadOnlyList<string> correlated = [];
+            var notify = false;
+            if (host is null)
+            {
+                verdict = FaultVerdict.Unmatched;
+                reason = report.Hostname is null ? "the event names no host" : $"host {report.Hostname} is not known to the resource map";
+            }
+            else if (rule.Action != FaultAction.Record && OpenOrOpening(host.Name) is { } open)
+            {
+                repeats.Add((i, open.IncidentId, open.Appended, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
+                continue;
+            }
+            else if (rule.Action != FaultAction.Record && host.InMaintenance && !explicitCommand)
+            {
+                verdict = FaultVerdict.InMaintenance;
+                reason = $"host {host.Name} is in maintenance: not fenced automatically";
+                notify = policy.NotifyInMaintenance;
+            }
+            else if (rule.Action == FaultAction.Aggregate)
+            {
+                var earlier = window.Count(host.Name, faultId, receivedAt, policy.AggregationFailures, policy.AggregationWindow);
+                if (earlier is null)
+                {
+                    verdict = FaultVerdict.Counted;
+                    reason = $"non-critical: counts toward {policy.AggregationFailures} within {policy.AggregationWindow}";
+                }
+                else
+                {
+                    verdict = FaultVerdict.Fence;
+                    correlated = earlier;
+                    reason = $"{earlier.Count + 1} non-critical failures within {policy.AggregationWindow}";
+                }
+            }
+            else if (rule.Action == FaultAction.Fence)
+            {
+                verdict = FaultVerdict.Fence;
+                reason = $"policy: {report.Type} makes the {rule.Affects} unavailable";
+            }
+            var decidedAt = clock.GetUtcNow();
+
+            var incidentId = Guid.NewGuid().ToString();
+            if (verdict == FaultVerdict.Fence && host is not null)
+            {
+                var appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (!_opening.TryAdd(host.Name, (incidentId, appended)))
+                {
+                    var other = _opening.TryGetValue(host.Name, out var o) ? o : (IncidentId: book.OpenOn(host.Name) ?? "", Appended: CompletedSource);
+                    repeats.Add((i, other.IncidentId, other.Appended.Task, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
+                    continue;
+                }
+                if (book.OpenOn(host.Name) is { } justOpened)
+                {
+                    // The other report finished between our look and our claim.
+                    _opening.TryRemove(host.Name, out _);
+                    repeats.Add((i, justOpened, Task.CompletedTask, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
+                    continue;
+                }
+                mine.Add((host.Name, appended));
+            }
+            var instances = host is not null && (verdict == FaultVerdict.Fence || notify) ? host.Instances : [];
+            var correlatedAt = clock.GetUtcNow();
+            var severity = ReferenceEquals(rule, policy.Default) ? report.Severity ?? rule.Severity : rule.Severity;
+            var fault = new FaultReceived(incidentId, faultId, report.Type, host?.Name ?? report.Hostname, severity,
+                report.Time, report.Cause, report.Source, report.Details.ToJsonString(), receivedAt);
+            var affects = verdict == FaultVerdict.Fence && rule.Action == FaultAction.Aggregate ? FaultRule.AffectsHost : rule.Affects;
+            var events = FaultIncident.Decide(
+                new OpenIncident(fault, verdict, affects, reason, correlated, decidedAt, instances, correlatedAt), IncidentState.Initial);
+
+            var notifications = verdict == FaultVerdict.Fence
+                ? FaultNotifications.ForFault(fault, instances, correlated, "error", affects == FaultRule.AffectsHost ? "DOWN" : "UP",
+                    instanceUpdates: affects == FaultRule.AffectsHost, correlatedAt)
+                : notify ? FaultNotifications.ForFault(fault, instances, correlated, "maintenance", "MAINTENANCE", instanceUpdates: false, correlatedAt)
+                : [];
+            var toAppend = new List<EventToAppend>(events.Count + notifications.Count);
+            foreach (var evt in events)
+                toAppend.Add(types.Serialize(evt, Guid.NewGuid()));
+            foreach (var notification in notifications)
+                toAppend.Add(types.Serialize(notification, Guid.NewGuid()));
+            appends.Add(new StreamAppend(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.NoStream, toAppend, metadata));
+            opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), toAppend, notifications.Count, host?.Name));
+            metrics.Incident(verdict.ToString().ToLowerInvariant());
+        }
+
+        if (appends.Count > 0)
+        {
+            // The one durable write of the fast path: incidents and their notifications commit together.
+            IReadOnlyList<AppendResult> results;
+            try
+            {
+                results = await store.AppendManyAsync(appends, ct);
+                for (var k = 0; k < opened.Count; k++)
+                    book.Put(opened[k].IncidentId, opened[k].State, results[k].StreamVersion);
+            }
+            finally
+            {
+                foreach (var (host, appended) in mine)
+                {
+                    _opening.TryRemove(host, out _);
+                    appended.TrySetResult();
+                }
+            }
+            var appendedAt = clock.GetUtcNow();
+            var recorded = new List<RecordedEvent>();
+            for (var k = 0; k < opened.Count; k++)
+            {
+                var o = opened[k];
+                foreach (var r in AppendedEvents.From(results[k], o.Events, metadata, appendedAt))
+                {
+                    if (r.Type == NotificationEmitted.TypeName)
+                        recorded.Add(r);
+                }
+                outcomes[o.Index] = new FaultOutcome(o.IncidentId, o.State.Verdict.ToString().ToLowerInvariant() switch
+                {
+                    "inmaintenance" => "in_maintenance",
+                    var v => v,
+                }, o.State.Fault!.Host, o.Notifications);
+            }
+            metrics.Notifications(recorded.Count);
+
+            // Fencing starts now, beside the hand-over, never before the append and never in its way.
+            var fenced = opened.Where(o => o.State.Verdict == FaultVerdict.Fence && o.Host is not null).ToList();
+            var actions = fenced.Select(o => Task.Run(() => FenceAsync(o, CancellationToken.None), CancellationToken.None)).ToList();
+            await shortcut.DeliverNowAsync(recorded, ct);
+            var handedOverAt = clock.GetUtcNow();
+            if (fenced.Count > 0)
+                Track(RecordFencingAsync(fenced, actions, appendedAt, handedOverAt, metadata));
+        }
+
+        foreach (var (index, incidentId, appended, command) in repeats)
+        {
+            await appended;
+            try
+            {
+                await ExecuteAsync(incidentId, [command], [], metadata, ct);
+            }
+            catch (Doctor.Domain.DomainRuleViolation e)
+            {
+                // The incident it joined was never written (its append failed): the repeat is logged, not lost silently.
+                logger.LogWarning("Fault {FaultId} repeated incident {IncidentId}, which is not open: {Reason}", command.FaultId, incidentId, e.Message);
+            }
+            outcomes[index] = new FaultOutcome(incidentId, "repeat", reports[index].Hostname, 0);
+        }
+        foreach (var (index, host, cause) in recoveries)
+        {
+            var (incidentId, notified) = await RecoverAsync(host, cause, actor, ct);
+            outcomes[index] = new FaultOutcome(incidentId, "recovered", host, notified);
+        }
+        return [.. outcomes.Select(o => o!)];
+    }
+
+    /// <summary>
+    /// The host is back: force-down unset, ports UP, state normal again if it was down, the instances this node had put
+    /// in ERROR back to ACTIVE; the open incident is resolved with an event and the owners are told the recovered state.
+    /// </summary>
+    public async Task<(string? IncidentId, int Notified)> RecoverAsync(string host, string cause, string actor, CancellationToken ct = default)
+    {
+        await book.EnsureLoadedAsync(ct);
+        var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
+        var incidentId = book.OpenOn(host);
+        var incident = incidentId is null ? null : book.Get(incidentId)?.State;
+        var failures = new List<FaultCommand>();
+        await Attempt("force-down unset", host, () => infrastructure.SetForcedDownAsync(host, false, ct), failures);
+        await Attempt("ports up", host, () => infrastructure.SetPortsDataPlaneStatusAsync(host, "UP", ct), failures);
+        if (map.Host(host) is { State: "down" })
+            await Attempt("host state normal", host, () => infrastructure.SetHostStateAsync(host, "normal", ct), failures);
+        if (incident is null || incidentId is null)
+            return (null, 0);
+
+        var instances = incident.Affects == FaultRule.AffectsHost ? incident.Instances : [];
+        await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ActionParallelism, CancellationToken = ct },
+            async (instance, token) => await Attempt("reset-state ACTIVE", instance.InstanceId,
+                () => infrastructure.ResetInstanceStateAsync(instance.InstanceId, "ACTIVE", token), failures));
+        var notifications = FaultNotifications.ForRecovery(incident.Fault!, incident.Instances, "active", clock.GetUtcNow());
+        List<FaultCommand> commands = [.. failures, new ResolveIncident(cause, notifications.Count, clock.GetUtcNow())];
+        var recorded = await ExecuteAsync(incidentId, commands, notifications, metadata, ct);
+        await shortcut.DeliverNowAsync([.. recorded.Where(r => r.Type == NotificationEmitted.TypeName)], ct);
+        return (incidentId, notifications.Count);
+    }
+
+    private async Task<List<FaultCommand>> FenceAsync(Opened incident, CancellationToken ct)
+    {
+        var host = incident.Host!;
+        var results = new ConcurrentBag<FaultCommand>();
+        var failures = new List<FaultCommand>();
+        var tasks = new List<Task>();
+        if (incident.State.Affects == FaultRule.AffectsHost)
+        {
+            tasks.Add(Task.Run(async () =>
+            {
+                if (await Attempt("force-down", host, () => infrastructure.SetForcedDownAsync(host, true, ct), failures))
+                    results.Add(new RecordHostMarked(host, clock.GetUtcNow()));
+            }, CancellationToken.None));
+            tasks.Add(Task.Run(async () =>
+            {
+                var failed = new ConcurrentBag<string>();
+                await Parallel.ForEachAsync(incident.State.Instances,
+                    new ParallelOptions { MaxDegreeOfParallelism = options.Value.ActionParallelism, CancellationToken = ct },
+                    async (instance, token) =>
+                    {
+                        if (!await Attempt("reset-state ERROR", instance.InstanceId,
+                                () => infrastructure.ResetInstanceStateAsync(instance.InstanceId, "ERROR", token), failures))
+                            failed.Add(instance.InstanceId);
+                    });
+                results.Add(new RecordInstancesMarked(incident.State.Instances.Count - failed.Count, [.. failed.Order(StringComparer.Ordinal)], clock.GetUtcNow()));
+            }, CancellationToken.None));
+        }
+        tasks.Add(Task.Run(async () =>
+        {
+            if (await Attempt("ports down", host, () => infrastructure.SetPortsDataPlaneStatusAsync(host, "DOWN", ct), failures))
+                results.Add(new RecordPortsMarked(host, clock.GetUtcNow()));
+        }, CancellationToken.None));
+        await Task.WhenAll(tasks);
+        lock (failures)
+            return [.. results, .. failures];
+    }
+
+    private async Task RecordFencingAsync(List<Opened> fenced, List<Task<List<FaultCommand>>> actions, DateTimeOffset appendedAt, DateTimeOffset handedOverAt, EventMetadata metadata)
+    {
+        for (var k = 0; k < fenced.Count; k++)
+        {
+            try
+            {
+                var done = await actions[k];
+                List<FaultCommand> commands = [new RecordHandover(fenced[k].Notifications, appendedAt, handedOverAt), .. done.OrderBy(c => c.At)];
+                await ExecuteAsync(fenced[k].IncidentId, commands, [], metadata, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Incident {IncidentId}: recording the fencing stages failed", fenced[k].IncidentId);
+            }
+        }
+    }
+
+    private async Task<bool> Attempt(string action, string target, Func<Task> call, List<FaultCommand> failures)
+    {
+        try
+        {
+            await call();
+            return true;
+        }
+        catch (Exception e) when (e is InfrastructureActionFailedException or HttpRequestException or TimeoutException)
+        {
+            logger.LogWarning(e, "Fault action {Action} on {Target} failed", action, target);
+            lock (failures)
+                failures.Add(new RecordActionFailure(action, target, e.Message, clock.GetUtcNow()));
+            return false;
+        }
+    }
+
+    /// <summary>Decides <paramref name="commands"/> in order on the incident's current state and appends the result with its notifications.</summary>
+    private async Task<IReadOnlyList<RecordedEvent>> ExecuteAsync(string incidentId, IReadOnlyList<FaultCommand> commands,
+        IReadOnlyList<NotificationEmitted> notifications, EventMetadata metadata, CancellationToken ct)
+    {
+        // One writer per incident on this node: twenty monitors repeating one fault queue here instead of racing
+        // the expected version; the retries below are for another node writing the same incident.
+        var gate = _writers.GetOrAdd(incidentId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await DecideAndAppendAsync(incidentId, commands, notifications, metadata, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<RecordedEvent>> DecideAndAppendAsync(string incidentId, IReadOnlyList<FaultCommand> commands,
+        IReadOnlyList<NotificationEmitted> notifications, EventMetadata metadata, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (state, version) = book.Get(incidentId) ?? await LoadAsync(incidentId, ct);
+            var after = state;
+            var toAppend = new List<EventToAppend>();
+            foreach (var command in commands)
+            {
+                foreach (var evt in FaultIncident.Decide(command, after))
+                {
+                    after = FaultIncident.Evolve(after, evt);
+                    toAppend.Add(types.Serialize(evt, Guid.NewGuid()));
+                }
+            }
+            if (toAppend.Count == 0)
+                return [];
+            foreach (var notification in notifications)
+                toAppend.Add(types.Serialize(notification, Guid.NewGuid()));
+            try
+            {
+                var result = await store.AppendAsync(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.Exactly(version), toAppend, metadata, ct);
+                book.Put(incidentId, after, result.StreamVersion);
+                return AppendedEvents.From(result, toAppend, metadata, clock.GetUtcNow());
+            }
+            catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
+            {
+                var fresh = await LoadAsync(incidentId, ct);
+                book.Put(incidentId, fresh.State, fresh.Version);
+            }
+        }
+    }
+
+    private async Task<(IncidentState State, long Version)> LoadAsync(string incidentId, CancellationToken ct)
+    {
+        var state = IncidentState.Initial;
+        long version = 0;
+        foreach (var recorded in await store.ReadStreamAsync(FaultEventTypes.StreamId(incidentId), 1, int.MaxValue, ct))
+        {
+            if (types.Deserialize(recorded) is IFaultEvent evt)
+                state = FaultIncident.Evolve(state, evt);
+            version = recorded.Version;
+        }
+        return (state, version);
+    }
+
+    private static readonly TaskCompletionSource CompletedSource = Completed();
+
+    private static TaskCompletionSource Completed()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
+    }
+
+    private (string IncidentId, Task Appended)? OpenOrOpening(string host) =>
+        _opening.TryGetValue(host, out var opening) ? (opening.IncidentId, opening.Appended.Task)
+        : book.OpenOn(host) is { } open ? (open, Task.CompletedTask)
+        : null;
+
+    private void Track(Task task)
+    {
+        _fencing.TryAdd(task, 0);
+        _ = task.ContinueWith(t => _fencing.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private sealed record Opened(int Index, string IncidentId, IncidentState State, IReadOnlyList<EventToAppend> Events, int Notifications, string? Host);
+}

@@ -1,0 +1,18 @@
+namespace Doctor.Workflows.Faults;
+
+/// <summary>Fault management settings, bound from <c>Doctor:Faults</c>.</summary>
+public sealed class FaultOptions
+{
+    public const string Section = "Doctor:Faults";
+
+    /// <summary>The failure policy file; default <c>policies/failure-policy.json</c> in the workflows directory.</summary>
+    public string? PolicyFile { get; set; }
+
+    /// <summary>How often the resource map is compared with the driver's list and corrected.</summary>
+    public TimeSpan ResnapshotInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many fencing calls (instance resets) run at once against the driver.</summary>
+    public int ActionParallelism { get; set; } = 64;
+
+    public PingMonitorOptions PingMonitor { get; set; } = new();
+}

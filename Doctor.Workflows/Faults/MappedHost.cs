@@ -1,0 +1,9 @@
+using Doctor.Domain.Faults;
+
+namespace Doctor.Workflows.Faults;
+
+/// <summary>A host as the resource map knows it: its physical state, force-down flag and the instances on it with their owners.</summary>
+public sealed record MappedHost(string Name, string State, bool ForcedDown, IReadOnlyList<AffectedInstance> Instances)
+{
+    public bool InMaintenance => State == "maintenance";
+}
