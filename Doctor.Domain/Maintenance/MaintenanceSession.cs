@@ -116,7 +116,7 @@ public static class MaintenanceSession
             HostEnteredMaintenance h => state with { HostInMaintenance = h.Host, HostActionsDone = [] },
             HostActionCompleted h => state with { HostActionsDone = state.HostActionsDone.Add(SessionState.HostActionKey(h.Host, h.Plugin, h.Type)) },
             HostActionFailed => state,
-            HostLeftMaintenance h => state with { HostInMaintenance = null, MaintainedHosts = state.MaintainedHosts.Add(h.Host) },
+            HostLeftMaintenance h => state with { HostInMaintenance = null, MaintainedHosts = state.MaintainedHosts.Add(h.Host), HostMaintainedInRound = state.Round },
             SessionDone => state with { Status = SessionStatus.Done },
             SessionFailed f => state with { Status = SessionStatus.Failed, FailureReason = f.Reason },
             SessionDeleted => state with { Status = SessionStatus.Deleted },

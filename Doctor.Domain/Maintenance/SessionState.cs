@@ -33,6 +33,9 @@ public sealed record SessionState
     public ImmutableDictionary<string, InstanceActionState> InstanceActions { get; init; } = ImmutableDictionary<string, InstanceActionState>.Empty;
     public ImmutableHashSet<string> DisabledComputes { get; init; } = [];
     public ImmutableList<string> MaintainedHosts { get; init; } = [];
+
+    /// <summary>The round in which a host last left maintenance: a START_MAINTENANCE resumed after a crash knows its work is done.</summary>
+    public int HostMaintainedInRound { get; init; }
     public string? HostInMaintenance { get; init; }
     public ImmutableHashSet<string> HostActionsDone { get; init; } = [];
 

@@ -17,6 +17,8 @@ namespace Doctor.Tests.Maintenance;
 /// event alarm on maintenance.scheduled for its project, listens on a real Kestrel port, and on each notification acts
 /// and answers on reply_url — ACK_MAINTENANCE; on SCALE_IN deletes two non-HA instances; on PREPARE/PLANNED moves the
 /// floating IP off an instance about to move and answers MIGRATE for each; on MAINTENANCE_COMPLETE scales back out.
+/// Like a VNFM that must live through Doctor restarts, it acts once per notification (by <c>message_id</c>; a
+/// notification delivered again only gets its reply again) and retries its calls while Doctor is unreachable.
 /// </summary>
 public sealed class SampleAppManager : IAsyncDisposable
 {
@@ -25,6 +27,7 @@ public sealed class SampleAppManager : IAsyncDisposable
     private readonly string _projectId;
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly ConcurrentDictionary<string, string> _replied = new(StringComparer.Ordinal);
 
     private SampleAppManager(WebApplication listener, HttpClient doctor, string projectId)
     {
@@ -44,6 +47,18 @@ public sealed class SampleAppManager : IAsyncDisposable
 
     public IReadOnlyCollection<string> Errors => _errors;
 
+    /// <summary>Deliveries received per <c>X-Doctor-Event-Id</c> (or per message id when the header is absent).</summary>
+    public ConcurrentDictionary<string, int> Deliveries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Deliveries received per notification <c>message_id</c> (one notification, however many alarms or retries).</summary>
+    public ConcurrentDictionary<string, int> Messages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When set, the links in notifications (<c>reply_url</c>, <c>instance_ids</c>) are followed on this base URL instead (another node of the same Doctor).</summary>
+    public string? ReplyBaseUrl { get; set; }
+
+    /// <summary>How long a call waits for an unreachable Doctor (restarting) before it counts as an error.</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromSeconds(90);
+
     public string Url { get; private set; } = "";
 
     public static async Task<SampleAppManager> StartAsync(HttpClient doctor, string projectId)
@@ -56,6 +71,10 @@ public sealed class SampleAppManager : IAsyncDisposable
         app.MapPost("/maintenance", async (HttpContext http) =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body);
+            var messageId = body?["reason_data"]?["event"]?["message_id"]?.ToString() ?? "";
+            var eventId = http.Request.Headers["X-Doctor-Event-Id"].ToString() is { Length: > 0 } header ? header : messageId;
+            manager.Deliveries.AddOrUpdate(eventId, 1, (_, n) => n + 1);
+            manager.Messages.AddOrUpdate(messageId, 1, (_, n) => n + 1);
             // Answer the webhook at once and act in the background, as a VNFM would.
             _ = Task.Run(() => manager.OnAlarmAsync(body!));
             return Results.Ok();
@@ -92,7 +111,14 @@ public sealed class SampleAppManager : IAsyncDisposable
         {
             var traits = alarm["reason_data"]!["event"]!["traits"]!.AsArray()
                 .ToDictionary(t => t![0]!.GetValue<string>(), t => t![2]?.ToString() ?? "");
+            var messageId = alarm["reason_data"]!["event"]!["message_id"]?.ToString() ?? Guid.NewGuid().ToString();
             var state = traits["state"];
+            if (_replied.TryGetValue(messageId, out var sent))
+            {
+                // Delivered again (Doctor restarted before it saw the delivery through): the answer stands, only resend it.
+                await ReplyAsync(traits["reply_url"], JsonNode.Parse(sent)!, state, resend: true);
+                return;
+            }
             StatesSeen.Enqueue(state);
             if (state == "INSTANCE_ACTION_DONE")
             {
@@ -104,13 +130,15 @@ public sealed class SampleAppManager : IAsyncDisposable
                 return;
             var replyUrl = traits["reply_url"];
             var actions = new Dictionary<string, string>();
+            JsonObject? affected;
             switch (state)
             {
                 case "SCALE_IN" when answer == "ACK":
                     await ScaleInAsync();
                     break;
                 case "PREPARE_MAINTENANCE" or "PLANNED_MAINTENANCE" when answer == "ACK":
-                    var affected = await _doctor.GetFromJsonAsync<JsonObject>(traits["instance_ids"]);
+                    using (var listed = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Rebase(traits["instance_ids"]))))
+                        affected = await listed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
                     var ids = affected!["instance_ids"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
                     await SwitchOverAsync(ids);
                     foreach (var id in ids)
@@ -120,9 +148,9 @@ public sealed class SampleAppManager : IAsyncDisposable
                     await ScaleOutAsync();
                     break;
             }
-            var reply = await _doctor.PutAsJsonAsync(replyUrl, new { state = $"{answer}_{state}", instance_actions = actions, session_id = traits["session_id"] });
-            if (!reply.IsSuccessStatusCode)
-                _errors.Enqueue($"{state}: reply answered {(int)reply.StatusCode} {await reply.Content.ReadAsStringAsync()}");
+            var replyBody = JsonSerializer.SerializeToNode(new { state = $"{answer}_{state}", instance_actions = actions, session_id = traits["session_id"] })!;
+            _replied[messageId] = replyBody.ToJsonString();
+            await ReplyAsync(replyUrl, replyBody, state, resend: false);
         }
         catch (Exception e)
         {
@@ -134,20 +162,64 @@ public sealed class SampleAppManager : IAsyncDisposable
         }
     }
 
-    private async Task<List<JsonObject>> InstancesAsync() =>
-        (await _doctor.GetFromJsonAsync<List<JsonObject>>($"/v1/infra/instances?project_id={_projectId}"))!;
+    private async Task ReplyAsync(string replyUrl, JsonNode body, string state, bool resend)
+    {
+        using var reply = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, Rebase(replyUrl)) { Content = JsonContent.Create(body) });
+        // A resent answer may find the window closed by the first one: that is the answer standing, not an error.
+        if (!reply.IsSuccessStatusCode && !(resend && reply.StatusCode == System.Net.HttpStatusCode.Conflict))
+            _errors.Enqueue($"{state}: reply answered {(int)reply.StatusCode} {await reply.Content.ReadAsStringAsync()}");
+    }
+
+    private string Rebase(string url) => ReplyBaseUrl is null ? url : ReplyBaseUrl.TrimEnd('/') + new Uri(url).PathAndQuery;
+
+    /// <summary>Sends, and sends again while Doctor cannot be reached (it restarts) or answers 503, up to <see cref="RetryFor"/>.</summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request)
+    {
+        var until = DateTime.UtcNow + RetryFor;
+        while (true)
+        {
+            try
+            {
+                var response = await _doctor.SendAsync(request());
+                if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > until)
+                    return response;
+                response.Dispose();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTime.UtcNow < until)
+            {
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<List<JsonObject>> InstancesAsync()
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/v1/infra/instances?project_id={_projectId}"));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<List<JsonObject>>())!;
+    }
 
     private async Task ScaleInAsync()
     {
         foreach (var victim in (await InstancesAsync()).Where(i => i["name"]!.GetValue<string>().StartsWith("nonha", StringComparison.Ordinal)).Take(2))
-            (await _doctor.DeleteAsync($"/v1/infra/instances/{victim["id"]!.GetValue<string>()}")).EnsureSuccessStatusCode();
+        {
+            using var deleted = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"/v1/infra/instances/{victim["id"]!.GetValue<string>()}"));
+            if (deleted.StatusCode != System.Net.HttpStatusCode.NotFound) // gone already: deleted by the try that lost its answer
+                deleted.EnsureSuccessStatusCode();
+        }
     }
 
     private async Task ScaleOutAsync()
     {
         for (var i = 0; i < 2; i++)
-            (await _doctor.PostAsJsonAsync("/v1/infra/instances", new { project_id = _projectId, name = $"nonha-scaled-{Guid.NewGuid():N}"[..20], vcpus = 1 }))
-                .EnsureSuccessStatusCode();
+        {
+            var name = $"nonha-scaled-{Guid.NewGuid():N}"[..20];
+            using var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "/v1/infra/instances")
+            {
+                Content = JsonContent.Create(new { project_id = _projectId, name, vcpus = 1 }),
+            });
+            created.EnsureSuccessStatusCode();
+        }
     }
 
     /// <summary>The active HA instance holds the floating IP: hand it to the standby before the active one moves.</summary>
@@ -162,7 +234,11 @@ public sealed class SampleAppManager : IAsyncDisposable
         if (standby is null)
             return;
         var ip = active["floating_ip"]!.GetValue<string>();
-        (await _doctor.PutAsJsonAsync($"/v1/infra/floating_ips/{ip}", new { instance_id = standby["id"]!.GetValue<string>() })).EnsureSuccessStatusCode();
+        using var moved = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"/v1/infra/floating_ips/{ip}")
+        {
+            Content = JsonContent.Create(new { instance_id = standby["id"]!.GetValue<string>() }),
+        });
+        moved.EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync()

@@ -7,4 +7,6 @@ public sealed class AlarmSubscriptions(AlarmDirectory alarms) : IMaintenanceSubs
 {
     public bool ProjectListensTo(string projectId, string eventType) =>
         alarms.Hearing(projectId).Any(a => a.Enabled && a.ProjectId == projectId && a.EventType.Matches(eventType));
+
+    public Task RefreshAsync(CancellationToken ct) => alarms.RefreshAsync(ct);
 }

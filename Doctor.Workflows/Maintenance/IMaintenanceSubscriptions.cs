@@ -4,4 +4,7 @@ namespace Doctor.Workflows.Maintenance;
 public interface IMaintenanceSubscriptions
 {
     bool ProjectListensTo(string projectId, string eventType);
+
+    /// <summary>Brings the answers up to date with subscriptions made on other nodes; called before a reply window opens.</summary>
+    Task RefreshAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -27,6 +27,17 @@ public sealed class MaintenanceOptions
     /// <summary>Default duration of the <c>dummy</c> host action plug-in.</summary>
     public TimeSpan DummyActionDuration { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How often a node waiting for a session that another node drives asks again (DESIGN.md §10).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan SessionLeaseRetry { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How often every node looks for running sessions that no node drives (their node died) and takes them over.
+    /// Also bounds how long a deadline armed on a node that died waits for another node to notice it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan TakeOverInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Where workflow definitions are read from; default: <c>workflows/</c> beside the app or above it.</summary>
     public string? WorkflowsDirectory { get; set; }
 }

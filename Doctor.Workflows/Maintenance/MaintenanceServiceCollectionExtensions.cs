@@ -26,6 +26,7 @@ public static class MaintenanceServiceCollectionExtensions
         services.TryAddSingleton<Constraints.ConstraintStore>();
         services.AddSingleton<MaintenanceEngine>();
         services.AddSingleton<SessionDeadlines>();
+        services.AddSingleton<SessionLeases>();
 
         services.AddSingleton<IMaintenanceActivity, ChooseHostToEmpty>();
         services.AddSingleton<IMaintenanceActivity, ChooseNextHost>();

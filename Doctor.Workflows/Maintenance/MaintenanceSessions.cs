@@ -116,6 +116,19 @@ public sealed class MaintenanceSessions(
         }
     }
 
+    /// <summary>Every session with its stream version, oldest first: lets a caller skip the ones it has seen at that version.</summary>
+    public async Task<IReadOnlyList<(string SessionId, long Version)>> ListSessionVersionsAsync(CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT id, version FROM doctor.streams WHERE type = $1 ORDER BY created_at, id");
+        cmd.Parameters.AddWithValue(MaintenanceEventTypes.StreamType);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var sessions = new List<(string, long)>();
+        const string prefix = "maintenance-";
+        while (await reader.ReadAsync(ct))
+            sessions.Add((reader.GetString(0)[prefix.Length..], reader.GetInt64(1)));
+        return sessions;
+    }
+
     /// <summary>Ids of every session stream, oldest first (deleted ones included; callers filter by state).</summary>
     public async Task<IReadOnlyList<string>> ListSessionIdsAsync(CancellationToken ct = default)
     {

@@ -23,6 +23,13 @@ public sealed class NotificationRouter(AlarmDirectory alarms, SubscriptionDirect
         await subscriptions.EnsureLoadedAsync(ct);
     }
 
+    /// <summary>Reloads alarms and subscriptions from the database: those made on other nodes count too (docs/scale-out.md).</summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        await alarms.RefreshAsync(ct);
+        await subscriptions.RefreshAsync(ct);
+    }
+
     /// <summary>The deliveries <paramref name="notification"/> (at feed position <paramref name="seq"/>) causes; the directories must be loaded.</summary>
     public async Task<IReadOnlyList<WebhookDelivery>> RouteAsync(NotificationEmitted notification, long seq, CancellationToken ct)
     {

@@ -10,5 +10,6 @@ internal static class EventStoreMigrations
         Migration0003Alarms.Migration,
         Migration0004Constraints.Migration,
         Migration0006Notifier.Migration,
+        Migration0008SimulatedCloud.Migration,
     ];
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Doctor.Workflows.Infrastructure.Simulated;
 
@@ -35,6 +36,9 @@ public sealed class SimulatedCloud : IInfrastructure
     /// <summary>The <see cref="InfrastructureActionFailedException.Reason"/> of a failure set up by <see cref="InjectFailure"/>.</summary>
     public const string InjectedFailureReason = "injected failure";
 
+    /// <summary>How long past due a persisted cloud waits for a migration's own caller before finishing it itself.</summary>
+    internal static readonly TimeSpan SettleGrace = TimeSpan.FromSeconds(10);
+
     private const int MaxNameLength = 255;
     private static readonly string[] HostStates = [HostStateNormal, HostStateMaintenance, HostStateDown, HostStateError];
 
@@ -43,6 +47,8 @@ public sealed class SimulatedCloud : IInfrastructure
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly List<InjectedFailure> _failures = [];
+    private readonly SimulatedCloudStore? _store;
+    private long _nextIncarnation = 1;
 
     // The topology; Seed swaps all of these at once, so a migration in flight can tell by reference that its
     // instance no longer exists.
@@ -67,6 +73,18 @@ public sealed class SimulatedCloud : IInfrastructure
         Seed(topology);
     }
 
+    /// <summary>
+    /// A cloud whose state lives in PostgreSQL (<c>doctor.simulated_cloud</c>, one row): every operation is one
+    /// transaction on that row, locked, so it survives a crash and every node on the database sees one cloud. The
+    /// topology named by <paramref name="options"/> seeds the row only when there is none yet.
+    /// </summary>
+    public SimulatedCloud(SimulatedCloudOptions options, NpgsqlDataSource dataSource, TimeProvider? timeProvider = null, ILogger<SimulatedCloud>? logger = null)
+        : this(options, timeProvider, logger)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _store = new SimulatedCloudStore(dataSource, Export(), _logger);
+    }
+
     /// <summary>An empty cloud whose migrations take no time.</summary>
     public SimulatedCloud() : this(new SimulatedCloudOptions { Topology = SimulatedTopologies.EmptyName })
     {
@@ -84,6 +102,7 @@ public sealed class SimulatedCloud : IInfrastructure
         ct.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            _store?.Refresh(this);
             var hosts = new ComputeHost[_hostsInOrder.Length];
             for (var i = 0; i < hosts.Length; i++)
                 hosts[i] = _hostsInOrder[i].ToComputeHost();
@@ -96,6 +115,7 @@ public sealed class SimulatedCloud : IInfrastructure
         ct.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            _store?.Refresh(this);
             ICollection<SimulatedInstanceState> byHost = host is null ? _instancesInOrder.Values
                 : _hosts.TryGetValue(host, out var h) ? h.Instances.Values : [];
             ICollection<SimulatedInstanceState> byProject = projectId is null ? _instancesInOrder.Values
@@ -117,7 +137,10 @@ public sealed class SimulatedCloud : IInfrastructure
     {
         ct.ThrowIfCancellationRequested();
         lock (_gate)
+        {
+            _store?.Refresh(this);
             return Task.FromResult(_instances.TryGetValue(instanceId, out var instance) ? instance.ToView() : null);
+        }
     }
 
     // ---------------------------------------------------------------- IInfrastructure: host actions
@@ -128,6 +151,7 @@ public sealed class SimulatedCloud : IInfrastructure
         InfrastructureChange? change = null;
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             var h = HostForAction(SimulatedActions.ComputeService, host);
             var newReason = enabled ? null : reason;
             if (h.ComputeEnabled != enabled || h.DisabledReason != newReason)
@@ -147,6 +171,7 @@ public sealed class SimulatedCloud : IInfrastructure
         InfrastructureChange? change = null;
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             var h = HostForAction(SimulatedActions.ForceDown, host);
             if (h.ForcedDown != forcedDown)
             {
@@ -165,6 +190,7 @@ public sealed class SimulatedCloud : IInfrastructure
         InfrastructureChange? change = null;
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             var h = HostForAction(SimulatedActions.HostState, host);
             if (normalized is null || !HostStates.Contains(normalized))
                 throw new InfrastructureActionFailedException(SimulatedActions.HostState, host,
@@ -186,6 +212,7 @@ public sealed class SimulatedCloud : IInfrastructure
         InfrastructureChange? change = null;
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             var h = HostForAction(SimulatedActions.PortsStatus, host);
             if (normalized is not (PortUp or PortDown))
                 throw new InfrastructureActionFailedException(SimulatedActions.PortsStatus, host, $"status '{status}' is not UP or DOWN");
@@ -208,6 +235,7 @@ public sealed class SimulatedCloud : IInfrastructure
         InfrastructureChange? change = null;
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             var instance = InstanceForAction(SimulatedActions.ResetState, instanceId);
             // Nova reset-state knows only these two.
             if (normalized is not (StatusActive or StatusError))
@@ -238,21 +266,24 @@ public sealed class SimulatedCloud : IInfrastructure
     {
         ct.ThrowIfCancellationRequested();
         var action = live ? SimulatedActions.LiveMigrate : SimulatedActions.Migrate;
-        SimulatedInstanceState instance;
-        SimulatedHostState target;
+        long incarnation;
+        string targetName;
         InfrastructureChange change;
         ServerInstance? movedAtOnce = null;
         lock (_gate)
         {
-            instance = InstanceForAction(action, instanceId);
+            using var unit = _store?.BeginWrite(this);
+            var instance = InstanceForAction(action, instanceId);
             if (instance.Status != StatusActive)
                 throw new InfrastructureActionFailedException(action, instanceId, $"instance is {instance.Status}, not {StatusActive}");
             if (instance.Host.HostStatus == "DOWN")
                 throw new InfrastructureActionFailedException(action, instanceId, $"source host {instance.Host.Name} is down");
-            target = Schedule(instance.Vcpus, except: instance.Host, avoid: avoidHosts)
+            var target = Schedule(instance.Vcpus, except: instance.Host, avoid: avoidHosts)
                 ?? throw new InfrastructureActionFailedException(action, instanceId,
                     $"no other enabled host in state normal has {instance.Vcpus} free vCPUs"
                     + (avoidHosts.Count > 0 ? $" outside {string.Join(", ", avoidHosts.Order(StringComparer.Ordinal))} (anti-affinity)" : ""));
+            incarnation = instance.Incarnation;
+            targetName = target.Name;
 
             if (_latency == TimeSpan.Zero)
             {
@@ -265,6 +296,7 @@ public sealed class SimulatedCloud : IInfrastructure
                 // Nova claims the destination before it moves anything: hold the vCPUs there now.
                 target.VcpusUsed += instance.Vcpus;
                 instance.MigrationTarget = target;
+                instance.MigrationDueAt = _time.GetUtcNow() + _latency;
                 instance.Status = StatusMigrating;
                 change = InstanceChange(InfrastructureChange.InstanceUpdated, instance);
             }
@@ -282,7 +314,8 @@ public sealed class SimulatedCloud : IInfrastructure
             InfrastructureChange? rolledBack = null;
             lock (_gate)
             {
-                if (IsStillMigrating(instance, target))
+                using var unit = _store?.BeginWrite(this);
+                if (StillMigrating(instanceId, incarnation, targetName) is { } instance)
                 {
                     ReleaseMigrationReservation(instance);
                     instance.Status = StatusActive;
@@ -294,19 +327,54 @@ public sealed class SimulatedCloud : IInfrastructure
         }
 
         ServerInstance result;
+        InfrastructureChange? moved = null;
         lock (_gate)
         {
-            if (!IsStillMigrating(instance, target))
+            using var unit = _store?.BeginWrite(this);
+            if (StillMigrating(instanceId, incarnation, targetName) is { } instance)
+            {
+                FinishMigration(instance);
+                result = instance.ToView();
+                moved = InstanceChange(InfrastructureChange.InstanceMoved, instance);
+            }
+            else if (_instances.TryGetValue(instanceId, out var settled) && settled.Incarnation == incarnation
+                     && settled.Host.Name == targetName && settled.Status == StatusActive && _store is not null)
+            {
+                // Another node of a persisted cloud saw the migration due and finished it (see SettleDueMigrations).
+                result = settled.ToView();
+            }
+            else
                 throw new InfrastructureActionFailedException(action, instanceId,
                     "the instance was deleted, reset or re-seeded while it migrated");
-            target.VcpusUsed -= instance.Vcpus; // MoveNow counts it again on the target
-            instance.MigrationTarget = null;
-            MoveNow(instance, target);
-            result = instance.ToView();
-            change = InstanceChange(InfrastructureChange.InstanceMoved, instance);
         }
-        Raise(change);
+        Raise(moved);
         return result;
+    }
+
+    /// <summary>
+    /// A persisted cloud finishes the migrations that are due even when the caller that started them is gone (a
+    /// killed node): the cloud, not its client, moves the instance. Returns the changes to raise after the unit.
+    /// Only once <see cref="SettleGrace"/> past due, so a live caller, which finishes its own at due time, keeps the
+    /// last word on it (and on its outcome).
+    /// </summary>
+    internal bool HasDueMigrations()
+    {
+        var now = _time.GetUtcNow() - SettleGrace;
+        return _instancesInOrder.Values.Any(i => i.MigrationDueAt is { } due && due <= now);
+    }
+
+    internal List<InfrastructureChange> SettleDueMigrations()
+    {
+        List<InfrastructureChange> changes = [];
+        var now = _time.GetUtcNow() - SettleGrace;
+        foreach (var instance in _instancesInOrder.Values)
+        {
+            if (instance.MigrationTarget is null || instance.MigrationDueAt is not { } due || due > now)
+                continue;
+            FinishMigration(instance);
+            changes.Add(InstanceChange(InfrastructureChange.InstanceMoved, instance));
+        }
+        return changes;
     }
 
     // ---------------------------------------------------------------- simulated-only operations
@@ -324,13 +392,17 @@ public sealed class SimulatedCloud : IInfrastructure
         InfrastructureChange change;
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             if (id is not null && _instances.ContainsKey(id))
                 throw new SimulatedCloudValidationException("id", $"an instance with id '{id}' already exists");
             ThrowIfInjected(SimulatedActions.Create, name, name, projectId);
             var host = Schedule(vcpus, except: null)
                 ?? throw new InfrastructureActionFailedException(SimulatedActions.Create, name,
                     $"no enabled host in state normal has {vcpus} free vCPUs");
-            var instance = new SimulatedInstanceState(id ?? Guid.NewGuid().ToString(), name, projectId, vcpus, host);
+            var instance = new SimulatedInstanceState(id ?? Guid.NewGuid().ToString(), name, projectId, vcpus, host)
+            {
+                Incarnation = _nextIncarnation++,
+            };
             Add(instance);
             created = instance.ToView();
             change = InstanceChange(InfrastructureChange.InstanceCreated, instance);
@@ -345,6 +417,7 @@ public sealed class SimulatedCloud : IInfrastructure
         InfrastructureChange change;
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             if (!_instances.TryGetValue(instanceId, out var instance))
                 return false;
             ThrowIfInjected(SimulatedActions.Delete, instanceId, instance.Id, instance.Name, instance.Host.Name);
@@ -367,6 +440,7 @@ public sealed class SimulatedCloud : IInfrastructure
         ServerInstance moved;
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             if (!_instances.TryGetValue(instanceId, out var instance))
                 return null;
             ThrowIfInjected(SimulatedActions.FloatingIp, address, address, instance.Id, instance.Name);
@@ -452,12 +526,15 @@ public sealed class SimulatedCloud : IInfrastructure
 
         lock (_gate)
         {
+            using var unit = _store?.BeginWrite(this);
             _hosts = newHosts;
             _hostsInOrder = hostsInOrder;
             _instances = newInstances;
             _instancesInOrder = inOrder;
             _instancesByProject = byProject;
             _floatingIps = newFloatingIps;
+            foreach (var instance in inOrder.Values)
+                instance.Incarnation = _nextIncarnation++;
         }
         Raise(new InfrastructureChange(InfrastructureChange.TopologyReplaced, null, null, null));
     }
@@ -480,21 +557,30 @@ public sealed class SimulatedCloud : IInfrastructure
                 $"unknown action '{action}' (expected * or one of {string.Join(", ", SimulatedActions.All)})");
         RequireName("target", target);
         lock (_gate)
+        {
+            using var unit = _store?.BeginWrite(this);
             _failures.Add(new InjectedFailure(normalized, target));
+        }
     }
 
     /// <summary>Drops every failure not yet used.</summary>
     public void ClearFailures()
     {
         lock (_gate)
+        {
+            using var unit = _store?.BeginWrite(this);
             _failures.Clear();
+        }
     }
 
     /// <summary>Every host with its compute service, force-down, state and ports status, ordered by name.</summary>
     public IReadOnlyList<SimulatedHost> DescribeHosts()
     {
         lock (_gate)
+        {
+            _store?.Refresh(this);
             return Array.ConvertAll(_hostsInOrder, h => h.ToView());
+        }
     }
 
     /// <summary>A consistent copy of the whole cloud.</summary>
@@ -502,6 +588,7 @@ public sealed class SimulatedCloud : IInfrastructure
     {
         lock (_gate)
         {
+            _store?.Refresh(this);
             var instances = new List<ServerInstance>(_instancesInOrder.Count);
             foreach (var instance in _instancesInOrder.Values)
                 instances.Add(instance.ToView());
@@ -510,6 +597,76 @@ public sealed class SimulatedCloud : IInfrastructure
     }
 
     // ---------------------------------------------------------------- inside the lock
+
+    /// <summary>The whole state as the persisted cloud stores it.</summary>
+    internal SimulatedCloudDocument Export() => new(
+        Array.ConvertAll(_hostsInOrder, h => new SimulatedCloudDocument.Host(h.Name, h.Vcpus, h.ComputeEnabled, h.DisabledReason, h.ForcedDown, h.State, h.PortsDataPlaneStatus)),
+        _instancesInOrder.Values.Select(i => new SimulatedCloudDocument.Instance(i.Id, i.Name, i.ProjectId, i.Vcpus, i.Host.Name, i.Status,
+            i.FloatingIp, i.MigrationTarget?.Name, i.MigrationDueAt, i.Incarnation)).ToArray(),
+        _failures.ToArray(),
+        _nextIncarnation);
+
+    /// <summary>Replaces the whole state with one the persisted cloud loaded (no change is raised: nothing changed here).</summary>
+    internal void Import(SimulatedCloudDocument document)
+    {
+        var hosts = new Dictionary<string, SimulatedHostState>(document.Hosts.Count, StringComparer.Ordinal);
+        foreach (var h in document.Hosts)
+        {
+            hosts.Add(h.Name, new SimulatedHostState(h.Name, h.Vcpus)
+            {
+                ComputeEnabled = h.ComputeEnabled,
+                DisabledReason = h.DisabledReason,
+                ForcedDown = h.ForcedDown,
+                State = h.State,
+                PortsDataPlaneStatus = h.PortsDataPlaneStatus,
+            });
+        }
+        var instances = new Dictionary<string, SimulatedInstanceState>(document.Instances.Count, StringComparer.Ordinal);
+        var floatingIps = new Dictionary<string, SimulatedInstanceState>(StringComparer.Ordinal);
+        var byProject = new Dictionary<string, SortedDictionary<string, SimulatedInstanceState>>(StringComparer.Ordinal);
+        foreach (var i in document.Instances)
+        {
+            var host = hosts[i.Host];
+            var instance = new SimulatedInstanceState(i.Id, i.Name, i.ProjectId, i.Vcpus, host)
+            {
+                Status = i.Status,
+                FloatingIp = i.FloatingIp,
+                MigrationDueAt = i.MigrationDueAt,
+                Incarnation = i.Incarnation,
+            };
+            instances.Add(instance.Id, instance);
+            host.Instances.Add(instance.Id, instance);
+            host.VcpusUsed += instance.Vcpus;
+            if (i.MigrationTarget is { } target)
+            {
+                instance.MigrationTarget = hosts[target];
+                hosts[target].VcpusUsed += instance.Vcpus;
+            }
+            if (instance.FloatingIp is not null)
+                floatingIps.Add(instance.FloatingIp, instance);
+            ProjectIndex(byProject, instance.ProjectId).Add(instance.Id, instance);
+        }
+        _hosts = hosts;
+        _hostsInOrder = hosts.Values.OrderBy(h => h.Name, StringComparer.Ordinal).ToArray();
+        _instances = instances;
+        _instancesInOrder = new SortedDictionary<string, SimulatedInstanceState>(instances, StringComparer.Ordinal);
+        _instancesByProject = byProject;
+        _floatingIps = floatingIps;
+        _failures.Clear();
+        _failures.AddRange(document.Failures);
+        _nextIncarnation = document.NextIncarnation;
+    }
+
+    /// <summary>Raises changes a store unit produced (migrations it settled) off the caller's lock.</summary>
+    internal void RaiseLater(IReadOnlyList<InfrastructureChange> changes)
+    {
+        if (changes.Count > 0)
+            _ = Task.Run(() =>
+            {
+                foreach (var change in changes)
+                    Raise(change);
+            });
+    }
 
     /// <summary>The enabled, normal, not forced-down host with the most free vCPUs that fits (ties: first by name).</summary>
     private SimulatedHostState? Schedule(int vcpus, SimulatedHostState? except, IReadOnlyCollection<string>? avoid = null)
@@ -562,14 +719,24 @@ public sealed class SimulatedCloud : IInfrastructure
         }
     }
 
-    private bool IsStillMigrating(SimulatedInstanceState instance, SimulatedHostState target) =>
-        instance.MigrationTarget == target
-        && _instances.TryGetValue(instance.Id, out var current) && ReferenceEquals(current, instance);
+    private SimulatedInstanceState? StillMigrating(string instanceId, long incarnation, string targetName) =>
+        _instances.TryGetValue(instanceId, out var current) && current.Incarnation == incarnation
+        && current.MigrationTarget?.Name == targetName ? current : null;
+
+    private static void FinishMigration(SimulatedInstanceState instance)
+    {
+        var target = instance.MigrationTarget!;
+        target.VcpusUsed -= instance.Vcpus; // MoveNow counts it again on the target
+        instance.MigrationTarget = null;
+        instance.MigrationDueAt = null;
+        MoveNow(instance, target);
+    }
 
     private static void ReleaseMigrationReservation(SimulatedInstanceState instance)
     {
         instance.MigrationTarget!.VcpusUsed -= instance.Vcpus;
         instance.MigrationTarget = null;
+        instance.MigrationDueAt = null;
     }
 
     private static void MoveNow(SimulatedInstanceState instance, SimulatedHostState target)

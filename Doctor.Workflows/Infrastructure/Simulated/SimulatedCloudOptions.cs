@@ -5,6 +5,16 @@ public sealed class SimulatedCloudOptions
 {
     public const string Section = "Doctor:Simulated";
 
+    public const string MemoryStore = "memory";
+    public const string PostgresStore = "postgres";
+
+    /// <summary>
+    /// Where the cloud keeps its state: <c>memory</c> (the default: this process only, reseeded at every start) or
+    /// <c>postgres</c> (the service's database, table <c>doctor.simulated_cloud</c>: survives a crash and is shared by
+    /// every node on that database — what two nodes, or a restart that must find the cloud as it was, need).
+    /// </summary>
+    public string Store { get; set; } = MemoryStore;
+
     /// <summary>The topology seeded at start: <c>demo</c> (default), <c>empty</c> or <c>doctor-test</c> (see <see cref="SimulatedTopologies"/>).</summary>
     public string Topology { get; set; } = SimulatedTopologies.DemoName;
 

@@ -12,6 +12,8 @@ internal sealed class SimulatedCloudOptionsValidator : IValidateOptions<Simulate
             failures.Add(SimulatedCloud.UnknownTopologyMessage(options.Topology));
         if (options.ActionLatency < TimeSpan.Zero)
             failures.Add($"{SimulatedCloudOptions.Section}:ActionLatencyMs: must be 0 or more, got {options.ActionLatencyMs}");
+        if (options.Store is not (SimulatedCloudOptions.MemoryStore or SimulatedCloudOptions.PostgresStore))
+            failures.Add($"{SimulatedCloudOptions.Section}:Store: must be {SimulatedCloudOptions.MemoryStore} or {SimulatedCloudOptions.PostgresStore}, got '{options.Store}'");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

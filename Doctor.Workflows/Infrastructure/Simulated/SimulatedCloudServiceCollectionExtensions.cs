@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Doctor.Workflows.Infrastructure.Simulated;
 
@@ -10,7 +11,7 @@ public static class SimulatedCloudServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="SimulatedCloud"/> as a singleton and as the <see cref="IInfrastructure"/> driver, with
-    /// <see cref="SimulatedCloudOptions"/> bound from <c>Doctor:Simulated</c> (<c>Topology</c>, <c>ActionLatencyMs</c>)
+    /// <see cref="SimulatedCloudOptions"/> bound from <c>Doctor:Simulated</c> (<c>Topology</c>, <c>ActionLatencyMs</c>, <c>Store</c>)
     /// and validated at start. Uses a registered <see cref="TimeProvider"/> if there is one.
     /// </summary>
     public static IServiceCollection AddSimulatedCloud(this IServiceCollection services, IConfiguration configuration)
@@ -22,10 +23,13 @@ public static class SimulatedCloudServiceCollectionExtensions
             .Bind(configuration.GetSection(SimulatedCloudOptions.Section))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatedCloudOptions>, SimulatedCloudOptionsValidator>());
-        services.AddSingleton(sp => new SimulatedCloud(
-            sp.GetRequiredService<IOptions<SimulatedCloudOptions>>().Value,
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<SimulatedCloud>>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SimulatedCloudOptions>>().Value;
+            return options.Store == SimulatedCloudOptions.PostgresStore
+                ? new SimulatedCloud(options, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<TimeProvider>(), sp.GetService<ILogger<SimulatedCloud>>())
+                : new SimulatedCloud(options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SimulatedCloud>>());
+        });
         services.AddSingleton<IInfrastructure>(sp => sp.GetRequiredService<SimulatedCloud>());
         return services;
     }

@@ -17,7 +17,8 @@ public sealed class MaintainEmptyHosts(IEnumerable<IHostActionPlugin> plugins) :
 
     public async Task<string?> RunAsync(ActivityContext context, CancellationToken ct)
     {
-        var maintainedAny = false;
+        // A crash after the last host left maintenance but before the activity was recorded done: the work is done.
+        var maintainedAny = context.State.HostMaintainedInRound == context.State.Round;
         // A host already in maintenance (a crash mid-way) is finished first.
         if (context.State.HostInMaintenance is { } resumed)
         {

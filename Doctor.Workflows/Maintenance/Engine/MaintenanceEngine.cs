@@ -17,6 +17,9 @@ namespace Doctor.Workflows.Maintenance.Engine;
 /// Drives sessions through their workflow. Anything that may change what a session needs (a reply, a timer, a delete,
 /// a start) pokes it; one loop per session at a time then asks the interpreter for the next step and carries it out
 /// until the session has to wait. Everything it knows comes from the session's events, so a restart just pokes again.
+/// With several nodes on one database a pass holds the session's lease (<see cref="SessionLeases"/>), so one node
+/// drives a session at a time; any node may take the next pass, and <see cref="TakeOverIfUndrivenAsync"/> lets a node
+/// pick up the sessions of a node that died.
 /// </summary>
 public sealed class MaintenanceEngine(
     MaintenanceSessions sessions,
@@ -27,6 +30,7 @@ public sealed class MaintenanceEngine(
     IEnumerable<IMaintenanceAudience> audiences,
     IMaintenanceSubscriptions subscriptions,
     SessionDeadlines deadlines,
+    SessionLeases leases,
     IOptions<MaintenanceOptions> options,
     ILogger<MaintenanceEngine> logger)
 {
@@ -54,8 +58,41 @@ public sealed class MaintenanceEngine(
         await loop.Gate.WaitAsync(ct);
         try
         {
+            await using var lease = await leases.TakeAsync(sessionId, ct);
             Interlocked.Exchange(ref loop.Dirty, 0);
             await AdvanceAsync(sessionId, loop, _stopping.Token);
+        }
+        finally
+        {
+            loop.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes a pass over the session if no node drives it now (neither this one nor another): how the sessions of a
+    /// node that died are taken over, and how this node arms their deadlines. Returns at once when the session is busy.
+    /// </summary>
+    public async Task TakeOverIfUndrivenAsync(string sessionId, CancellationToken ct = default)
+    {
+        var loop = _loops.GetOrAdd(sessionId, _ => new SessionLoop());
+        if (!await loop.Gate.WaitAsync(0, ct))
+            return;
+        try
+        {
+            await using var lease = await leases.TryTakeAsync(sessionId, ct);
+            if (lease is null)
+                return;
+            Interlocked.Exchange(ref loop.Dirty, 0);
+            do
+                await AdvanceAsync(sessionId, loop, _stopping.Token);
+            while (Interlocked.Exchange(ref loop.Dirty, 0) == 1 && !_stopping.IsCancellationRequested);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested || ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Session {SessionId}: take-over failed; trying again at the next round", sessionId);
         }
         finally
         {
@@ -85,11 +122,19 @@ public sealed class MaintenanceEngine(
         await loop.Gate.WaitAsync();
         try
         {
+            // Waits while another node drives the session; the pokes that arrive meanwhile are seen by the pass after.
+            await using var lease = await leases.TakeAsync(sessionId, _stopping.Token);
             while (Interlocked.Exchange(ref loop.Dirty, 0) == 1 && !_stopping.IsCancellationRequested)
                 await AdvanceAsync(sessionId, loop, _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            // The lease could not be had (database unreachable): the next poke or take-over round tries again.
+            Volatile.Write(ref loop.Dirty, 0);
+            logger.LogWarning(e, "Session {SessionId}: could not take its lease; trying again at the next poke or take-over round", sessionId);
         }
         finally
         {
@@ -217,6 +262,7 @@ public sealed class MaintenanceEngine(
         var meta = EventMetadata.Engine(sessionId);
         var instances = await infrastructure.ListInstancesAsync(ct: ct);
         var selected = _audiences[notify.Audience].Select(state, instances);
+        await subscriptions.RefreshAsync(ct); // an alarm may have been created on another node
         var policy = state.Policy;
         var audience = new List<ProjectAudience>();
         foreach (var (projectId, instanceIds) in selected)

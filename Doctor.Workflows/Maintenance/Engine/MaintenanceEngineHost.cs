@@ -8,7 +8,8 @@ namespace Doctor.Workflows.Maintenance.Engine;
 
 /// <summary>
 /// Loads and validates the workflow definitions at start (a bad file stops the service), then pokes every session
-/// that still has something to do: deadlines are re-armed from the events, interrupted steps carried on.
+/// that still has something to do: deadlines are re-armed from the events, interrupted steps carried on. Then, every
+/// <see cref="MaintenanceOptions.TakeOverInterval"/>, takes over the running sessions no node drives (a node died).
 /// </summary>
 public sealed class MaintenanceEngineHost(
     MaintenanceEngine engine,
@@ -17,6 +18,9 @@ public sealed class MaintenanceEngineHost(
     IOptions<MaintenanceOptions> options,
     ILogger<MaintenanceEngineHost> logger) : IHostedService
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _takeOver;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await catalog.LoadAsync(WorkflowsDirectory.Resolve(options.Value.WorkflowsDirectory), engine.Vocabulary, cancellationToken);
@@ -31,11 +35,44 @@ public sealed class MaintenanceEngineHost(
             }
         }
         logger.LogInformation("Maintenance engine started; {Count} session(s) resumed", resumed);
+        _takeOver = Task.Run(() => TakeOverAsync(_stopping.Token), CancellationToken.None);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
         engine.Stop();
-        return Task.CompletedTask;
+        if (_takeOver is not null)
+            await _takeOver.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task TakeOverAsync(CancellationToken ct)
+    {
+        // Sessions seen finished, at the stream version they were seen at: skipped until their stream moves (a resume).
+        var finished = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.TakeOverInterval, ct);
+                foreach (var (id, version) in await sessions.ListSessionVersionsAsync(ct))
+                {
+                    if (finished.TryGetValue(id, out var seen) && seen == version)
+                        continue;
+                    var (state, loaded) = await sessions.LoadAsync(id, ct);
+                    if (state.IsRunning || !state.DisabledComputes.IsEmpty)
+                        _ = engine.TakeOverIfUndrivenAsync(id, ct);
+                    else
+                        finished[id] = loaded;
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Maintenance take-over round failed; trying again in {Interval}", options.Value.TakeOverInterval);
+            }
+        }
     }
 }

@@ -6,7 +6,8 @@ namespace Doctor.Workflows.Notifications.Alarms;
 /// Every alarm in memory, indexed by owner, so that matching a notification never touches the database. Loaded once,
 /// then written through: each change goes to <see cref="AlarmRepository"/> first and to the cache after it commits.
 /// Readers see an immutable snapshot, swapped whole on every change. One process only: a second node would not see
-/// this node's changes (scale-out needs change notifications, e.g. LISTEN/NOTIFY).
+/// this node's changes until <see cref="RefreshAsync"/> reloads them, which the notifier does before each batch of
+/// notifications and the engine before it asks projects (docs/scale-out.md).
 /// </summary>
 public sealed class AlarmDirectory(AlarmRepository repository)
 {
@@ -23,6 +24,20 @@ public sealed class AlarmDirectory(AlarmRepository repository)
         {
             if (_snapshot is null)
                 _snapshot = Snapshot.Of(await repository.ListAllAsync(ct));
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Reloads every alarm from the database (alarms created, changed or deleted by other nodes), in turn with local writes.</summary>
+    public async Task RefreshAsync(CancellationToken ct = default)
+    {
+        await _writer.WaitAsync(ct);
+        try
+        {
+            _snapshot = Snapshot.Of(await repository.ListAllAsync(ct));
         }
         finally
         {

@@ -27,7 +27,11 @@ public sealed class AlarmNotifier(
     public async Task HandleAsync(IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
         await recovery.EnsureRecoveredAsync(ct);
-        await router.EnsureLoadedAsync(ct);
+        // Alarms and subscriptions made on other nodes count too (scale-out): reload before routing notifications.
+        if (batch.Any(e => e.Type == NotificationEmitted.TypeName))
+            await router.RefreshAsync(ct);
+        else
+            await router.EnsureLoadedAsync(ct);
         var deliveries = new List<WebhookDelivery>();
         foreach (var recorded in batch)
         {

@@ -4,7 +4,7 @@ namespace Doctor.Workflows.Notifications.Subscriptions;
 
 /// <summary>
 /// Every northbound subscription in memory, so matching a notification never touches the database; written through to
-/// <see cref="SubscriptionRepository"/> first. Readers see an immutable snapshot. One process only, as the alarms.
+/// <see cref="SubscriptionRepository"/> first. Readers see an immutable snapshot. Other nodes' changes are seen after <see cref="RefreshAsync"/> (the notifier calls it before routing).
 /// </summary>
 public sealed class SubscriptionDirectory(SubscriptionRepository repository)
 {
@@ -19,6 +19,20 @@ public sealed class SubscriptionDirectory(SubscriptionRepository repository)
         try
         {
             _all ??= [.. await repository.ListAllAsync(ct)];
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Reloads every subscription from the database (made on other nodes too), in turn with local writes.</summary>
+    public async Task RefreshAsync(CancellationToken ct = default)
+    {
+        await _writer.WaitAsync(ct);
+        try
+        {
+            _all = [.. await repository.ListAllAsync(ct)];
         }
         finally
         {
