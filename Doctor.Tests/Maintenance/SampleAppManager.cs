@@ -17,20 +17,26 @@ namespace Doctor.Tests.Maintenance;
 /// event alarm on maintenance.scheduled for its project, listens on a real Kestrel port, and on each notification acts
 /// and answers on reply_url — ACK_MAINTENANCE; on SCALE_IN deletes two non-HA instances; on PREPARE/PLANNED moves the
 /// floating IP off an instance about to move and answers MIGRATE for each; on MAINTENANCE_COMPLETE scales back out.
+/// It talks to Doctor with its project's token, as a real VNFM does; the simulated cloud (which stands for the cloud's
+/// own API, Nova/Neutron, where the VNFM has credentials of its own) is reached through a separate admin client.
 /// </summary>
 public sealed class SampleAppManager : IAsyncDisposable
 {
     private readonly WebApplication _listener;
     private readonly HttpClient _doctor;
+    private readonly HttpClient _cloud;
+    private readonly bool _ownsDoctorClient;
     private readonly string _projectId;
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    private SampleAppManager(WebApplication listener, HttpClient doctor, string projectId)
+    private SampleAppManager(WebApplication listener, HttpClient doctor, HttpClient cloud, string projectId, bool ownsDoctorClient)
     {
         _listener = listener;
         _doctor = doctor;
+        _cloud = cloud;
         _projectId = projectId;
+        _ownsDoctorClient = ownsDoctorClient;
     }
 
     /// <summary>States this manager has been told about, in order (maintenance.scheduled "state" trait).</summary>
@@ -46,13 +52,19 @@ public sealed class SampleAppManager : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
-    public static async Task<SampleAppManager> StartAsync(HttpClient doctor, string projectId)
+    /// <summary>A manager for <paramref name="projectId"/> on <paramref name="server"/>, with a fresh project token.</summary>
+    public static async Task<SampleAppManager> StartAsync(DoctorServer server, string projectId) =>
+        await StartAsync(await server.ProjectClientAsync(projectId, "sample-app-manager"), server.Client, projectId, ownsDoctorClient: true);
+
+    /// <param name="doctor">Doctor's API with the project's token.</param>
+    /// <param name="cloud">The simulated cloud's API (admin).</param>
+    public static async Task<SampleAppManager> StartAsync(HttpClient doctor, HttpClient cloud, string projectId, bool ownsDoctorClient = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var manager = new SampleAppManager(app, doctor, projectId);
+        var manager = new SampleAppManager(app, doctor, cloud, projectId, ownsDoctorClient);
         app.MapPost("/maintenance", async (HttpContext http) =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body);
@@ -135,18 +147,18 @@ public sealed class SampleAppManager : IAsyncDisposable
     }
 
     private async Task<List<JsonObject>> InstancesAsync() =>
-        (await _doctor.GetFromJsonAsync<List<JsonObject>>($"/v1/infra/instances?project_id={_projectId}"))!;
+        (await _cloud.GetFromJsonAsync<List<JsonObject>>($"/v1/infra/instances?project_id={_projectId}"))!;
 
     private async Task ScaleInAsync()
     {
         foreach (var victim in (await InstancesAsync()).Where(i => i["name"]!.GetValue<string>().StartsWith("nonha", StringComparison.Ordinal)).Take(2))
-            (await _doctor.DeleteAsync($"/v1/infra/instances/{victim["id"]!.GetValue<string>()}")).EnsureSuccessStatusCode();
+            (await _cloud.DeleteAsync($"/v1/infra/instances/{victim["id"]!.GetValue<string>()}")).EnsureSuccessStatusCode();
     }
 
     private async Task ScaleOutAsync()
     {
         for (var i = 0; i < 2; i++)
-            (await _doctor.PostAsJsonAsync("/v1/infra/instances", new { project_id = _projectId, name = $"nonha-scaled-{Guid.NewGuid():N}"[..20], vcpus = 1 }))
+            (await _cloud.PostAsJsonAsync("/v1/infra/instances", new { project_id = _projectId, name = $"nonha-scaled-{Guid.NewGuid():N}"[..20], vcpus = 1 }))
                 .EnsureSuccessStatusCode();
     }
 
@@ -162,12 +174,14 @@ public sealed class SampleAppManager : IAsyncDisposable
         if (standby is null)
             return;
         var ip = active["floating_ip"]!.GetValue<string>();
-        (await _doctor.PutAsJsonAsync($"/v1/infra/floating_ips/{ip}", new { instance_id = standby["id"]!.GetValue<string>() })).EnsureSuccessStatusCode();
+        (await _cloud.PutAsJsonAsync($"/v1/infra/floating_ips/{ip}", new { instance_id = standby["id"]!.GetValue<string>() })).EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _listener.StopAsync();
         await _listener.DisposeAsync();
+        if (_ownsDoctorClient)
+            _doctor.Dispose();
     }
 }

@@ -9,5 +9,6 @@ internal static class EventStoreMigrations
         Migration0002WorkflowDefinitions.Migration,
         Migration0003Alarms.Migration,
         Migration0004Constraints.Migration,
+        Migration0007AccessTokens.Migration,
     ];
 }
