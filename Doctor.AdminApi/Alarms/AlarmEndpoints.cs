@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doctor.Workflows.Notifications.Alarms;
+using Doctor.Workflows.Notifications.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Doctor.AdminApi.Alarms;
@@ -22,7 +23,7 @@ public static class AlarmEndpoints
     }
 
     private static async Task<Results<Created<AodhAlarmView>, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, ClaimsPrincipal user, AlarmDirectory directory, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, AlarmDirectory directory, WebhookTargetPolicy targets, TimeProvider clock, CancellationToken ct)
     {
         if (AlarmCaller.From(user, out var refusal) is not { } caller)
             return Forbidden(refusal!);
@@ -38,6 +39,14 @@ public static class AlarmEndpoints
         var alarm = AlarmRequest.TryRead(body, caller, Guid.NewGuid(), AlarmRepository.Timestamp(clock), out var problem);
         if (alarm is null)
             return BadRequest(problem!);
+        foreach (var (member, urls) in new[] { ("alarm_actions", alarm.AlarmActions), ("ok_actions", alarm.OkActions), ("insufficient_data_actions", alarm.InsufficientDataActions) })
+        {
+            for (var i = 0; i < urls.Count; i++)
+            {
+                if (await targets.CheckAsync(urls[i], $"{member}[{i}]", ct) is { } refused)
+                    return BadRequest(refused);
+            }
+        }
         await directory.CreateAsync(alarm, ct);
         return TypedResults.Created($"/v2/alarms/{alarm.Id}", AodhAlarmView.Of(alarm));
     }
