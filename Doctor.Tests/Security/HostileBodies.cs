@@ -26,7 +26,7 @@ public static class HostileBodies
     ];
 
     /// <summary>The fields the service's requests have, so wrong values land where they are read.</summary>
-    private static readonly string[] Fields =
+    public static readonly string[] Fields =
     [
         "state", "maintenance_at", "hosts", "workflow", "metadata", "actions", "subscription_policy", "instance_actions", "instance_action",
         "name", "type", "event_rule", "alarm_actions", "ok_actions", "severity", "enabled", "repeat_actions", "project_id", "role",
