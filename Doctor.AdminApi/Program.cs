@@ -8,6 +8,7 @@ using Doctor.AdminApi.Constraints;
 using Doctor.AdminApi.Infrastructure;
 using Doctor.AdminApi.Maintenance;
 using Doctor.AdminApi.Metrics;
+using Doctor.AdminApi.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDoctorHosting();
@@ -29,6 +30,7 @@ app.MapAuthApi();
 app.MapSimulatedCloudApi();
 app.MapMaintenanceApi();
 app.MapAlarmApi();
+app.MapNotifierApi();
 app.MapConstraintApi();
 return await app.RunDoctorAsync();
 

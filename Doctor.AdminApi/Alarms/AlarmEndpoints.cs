@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doctor.Workflows.Notifications;
 using Doctor.Workflows.Notifications.Alarms;
+using Doctor.Workflows.Notifications.Delivery;
 using Doctor.Workflows.Notifications.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,11 +21,12 @@ public static class AlarmEndpoints
         alarms.MapGet("", ListAsync);
         alarms.MapGet("/{id}", GetAsync);
         alarms.MapDelete("/{id}", DeleteAsync);
+        alarms.MapGet("/{id}/history", HistoryAsync);
         return alarms;
     }
 
     private static async Task<Results<Created<AodhAlarmView>, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, ClaimsPrincipal user, AlarmDirectory directory, WebhookTargetPolicy targets, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, AlarmDirectory directory, WebhookSecrets secrets, WebhookTargetPolicy targets, TimeProvider clock, CancellationToken ct)
     {
         if (AlarmCaller.From(user, out var refusal) is not { } caller)
             return Forbidden(refusal!);
@@ -47,8 +50,10 @@ public static class AlarmEndpoints
                     return BadRequest(refused);
             }
         }
+        // The secret first: the alarm can fire as soon as it exists, and every firing must be signed.
+        var secret = await secrets.CreateAsync(NotificationRouter.AlarmSubscriber(alarm.Id), ct);
         await directory.CreateAsync(alarm, ct);
-        return TypedResults.Created($"/v2/alarms/{alarm.Id}", AodhAlarmView.Of(alarm));
+        return TypedResults.Created($"/v2/alarms/{alarm.Id}", AodhAlarmView.Of(alarm) with { Secret = secret });
     }
 
     private static async Task<Results<Ok<List<AodhAlarmView>>, ProblemHttpResult>> ListAsync(
@@ -72,14 +77,33 @@ public static class AlarmEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, ClaimsPrincipal user, AlarmDirectory directory, CancellationToken ct)
+        string id, ClaimsPrincipal user, AlarmDirectory directory, WebhookSecrets secrets, CancellationToken ct)
     {
         if (AlarmCaller.From(user, out var refusal) is not { } caller)
             return Forbidden(refusal!);
         await directory.EnsureLoadedAsync(ct);
         if (Visible(id, caller, directory) is not { } alarm || !await directory.DeleteAsync(alarm.Id, ct))
             return NotFound(id);
+        await secrets.DeleteAsync(NotificationRouter.AlarmSubscriber(alarm.Id), ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Aodh's alarm history, newest first: <c>creation</c> and <c>state transition</c> entries, and — Doctor's addition —
+    /// one <c>delivery</c> entry per webhook (its detail says the endpoint, status, attempts and X-Doctor-Event-Id).
+    /// </summary>
+    private static async Task<Results<Ok<List<AlarmHistoryView>>, ProblemHttpResult>> HistoryAsync(
+        string id, ClaimsPrincipal user, AlarmDirectory directory, AlarmRepository repository, DeliveryStore deliveries, CancellationToken ct)
+    {
+        if (AlarmCaller.From(user, out var refusal) is not { } caller)
+            return Forbidden(refusal!);
+        await directory.EnsureLoadedAsync(ct);
+        if (Visible(id, caller, directory) is not { } alarm)
+            return NotFound(id);
+        var history = (await repository.ListHistoryAsync(alarm.Id, ct)).Select(e => AlarmHistoryView.Of(alarm, e)).ToList();
+        foreach (var delivery in await deliveries.ListBySubscriberAsync(NotificationRouter.AlarmSubscriber(alarm.Id), 1_000, ct))
+            history.Add(AlarmHistoryView.Of(alarm, delivery));
+        return TypedResults.Ok(history.OrderByDescending(h => h.Timestamp, StringComparer.Ordinal).ToList());
     }
 
     /// <summary>The alarm if it exists and the caller may see it; another project's alarm is as absent as a missing one.</summary>

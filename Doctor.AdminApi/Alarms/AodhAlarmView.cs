@@ -24,6 +24,11 @@ public sealed record AodhAlarmView(
     [property: JsonPropertyName("project_id")] string? ProjectId,
     [property: JsonPropertyName("user_id")] string? UserId)
 {
+    /// <summary>The signing secret of <c>X-Doctor-Signature</c>: only in the creation response, never shown again.</summary>
+    [JsonPropertyName("secret")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Secret { get; init; }
+
     public static AodhAlarmView Of(EventAlarm alarm) => new(
         alarm.Id.ToString(),
         alarm.Name,

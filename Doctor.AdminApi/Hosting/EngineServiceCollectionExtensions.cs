@@ -22,6 +22,7 @@ public static class EngineServiceCollectionExtensions
         services.AddDoctorEventStore();
         services.AddSimulatedCloud(configuration);
         services.AddAodhAlarms(configuration);
+        services.AddSingleton<Doctor.AdminApi.Notifications.NotifierMetrics>();
         services.AddMaintenanceEngine(configuration);
         // Seams between features; each feature registers its own before these defaults.
         services.TryAddSingleton<INotificationShortcut, FeedOnlyShortcut>();

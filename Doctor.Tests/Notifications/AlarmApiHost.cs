@@ -1,5 +1,10 @@
 using System.Text;
 using Doctor.AdminApi.Alarms;
+using Doctor.AdminApi.Notifications;
+using Doctor.Workflows.Faults;
+using Doctor.Workflows.Infrastructure;
+using Doctor.Workflows.Infrastructure.Simulated;
+using Doctor.Workflows.Notifications.Delivery;
 using Doctor.Workflows.Notifications.Alarms;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -43,11 +48,18 @@ public sealed class AlarmApiHost : IAsyncDisposable
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddAodhAlarms(builder.Configuration);
+        var cloud = new SimulatedCloud();
+        cloud.Seed(new SimulatedTopology([new SimulatedHostSeed("compute-1", SimulatedCloud.MaxHostVcpus)], []));
+        builder.Services.AddSingleton(cloud);
+        builder.Services.AddSingleton<IInfrastructure>(cloud);
+        builder.Services.AddSingleton<KnownFaults>();
+        builder.Services.AddSingleton<IActiveFaults>(sp => sp.GetRequiredService<KnownFaults>());
         builder.Services.AddAuthentication(HeaderAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null);
         var app = builder.Build();
         app.UseAuthentication();
         app.MapAlarmApi();
+        app.MapNotifierApi();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new AlarmApiHost(app, new Uri(address));
@@ -66,6 +78,12 @@ public sealed class AlarmApiHost : IAsyncDisposable
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     public AlarmNotifier Notifier => _app.Services.GetRequiredService<AlarmNotifier>();
+
+    public SimulatedCloud Cloud => _app.Services.GetRequiredService<SimulatedCloud>();
+
+    public KnownFaults Faults => _app.Services.GetRequiredService<KnownFaults>();
+
+    public WebhookDispatcher Dispatcher => _app.Services.GetRequiredService<WebhookDispatcher>();
 
     public async ValueTask DisposeAsync()
     {

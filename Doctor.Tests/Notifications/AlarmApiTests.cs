@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text;
 using Doctor.Workflows.Notifications;
+using Doctor.Workflows.Notifications.Delivery;
 using static Doctor.Tests.Notifications.AlarmApiHost;
 
 namespace Doctor.Tests.Notifications;
@@ -299,9 +301,22 @@ public class AlarmApiTests(AlarmApiFixture fixture) : IClassFixture<AlarmApiFixt
         await _api.Notifier.HandleAsync([AlarmExamples.Recorded(notification)], CancellationToken.None);
 
         var post = Assert.Single(await listener.WaitForAcceptedAsync("/vnfm", 1));
-        Assert.Equal($"{notification.MessageId}:{alarm["alarm_id"]!.GetValue<string>()}", post.EventId);
+        var alarmId = Guid.Parse(alarm["alarm_id"]!.GetValue<string>());
+        Assert.Equal(DeliveryIds.For(notification.MessageId, NotificationRouter.AlarmSubscriber(alarmId), listener.Url("/vnfm")).ToString(), post.EventId);
+        Assert.True(WebhookSignature.Verify(alarm["secret"]!.GetValue<string>(), Encoding.UTF8.GetBytes(post.Body), post.Headers["X-Doctor-Signature"]));
         var shown = await _api.Client("project", "p-fire").GetFromJsonAsync<JsonObject>($"/v2/alarms/{alarm["alarm_id"]}");
         Assert.Equal("alarm", shown!["state"]!.GetValue<string>());
+        Assert.Null(shown["secret"]); // shown once, at creation
+
+        await _api.Dispatcher.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var history = await _api.Client("project", "p-fire").GetFromJsonAsync<JsonArray>($"/v2/alarms/{alarmId}/history") ?? [];
+        Assert.Equal(["delivery", "state transition", "creation"], history.Select(h => h!["type"]!.GetValue<string>()));
+        Assert.Equal("""{"state":"alarm"}""", JsonNode.Parse(history[1]!["detail"]!.GetValue<string>())!.ToJsonString());
+        var delivery = JsonNode.Parse(history[0]!["detail"]!.GetValue<string>())!;
+        Assert.Equal(post.EventId, delivery["event_id"]!.GetValue<string>());
+        Assert.Equal("delivered", delivery["status"]!.GetValue<string>());
+        var hidden = await _api.Client("project", "p-other").GetAsync($"/v2/alarms/{alarmId}/history");
+        await AssertProblemAsync(hidden, HttpStatusCode.NotFound, "alarm '");
     }
 
     private async Task AssertRefusedAsync(string body, string title)

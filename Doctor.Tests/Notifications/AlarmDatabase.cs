@@ -21,7 +21,7 @@ public sealed class AlarmDatabase : IAsyncLifetime
 
     public async Task ClearAsync()
     {
-        await using var truncate = DataSource.CreateCommand("TRUNCATE doctor.alarms");
+        await using var truncate = DataSource.CreateCommand("TRUNCATE doctor.alarms, doctor.alarm_history, doctor.webhook_deliveries, doctor.webhook_secrets, doctor.subscriptions");
         await truncate.ExecuteNonQueryAsync();
     }
 

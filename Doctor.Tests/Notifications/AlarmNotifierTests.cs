@@ -5,6 +5,7 @@ using System.Text.Json;
 using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Notifications;
 using Doctor.Workflows.Notifications.Alarms;
+using Doctor.Workflows.Notifications.Delivery;
 using static Doctor.Tests.Notifications.AlarmExamples;
 
 namespace Doctor.Tests.Notifications;
@@ -72,7 +73,7 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
         var toVnfm = Assert.Single(await _listener.WaitForAcceptedAsync("/vnfm", 1));
         Assert.Equal("POST", toVnfm.Method);
         Assert.Equal("application/json", toVnfm.ContentType);
-        Assert.Equal($"{scheduled.MessageId}:{vnfm.Id}", toVnfm.EventId);
+        Assert.Equal(EventId(scheduled, vnfm, _listener.Url("/vnfm")), toVnfm.EventId);
         Assert.StartsWith("req-", toVnfm.Headers["x-openstack-request-id"]);
         var body = toVnfm.Json;
         Assert.Equal(vnfm.Id.ToString(), body["alarm_id"]!.GetValue<string>());
@@ -84,7 +85,7 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
             body["reason_data"]!["event"]!["traits"]!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
 
         var toInspector = Assert.Single(await _listener.WaitForAcceptedAsync("/inspector", 1));
-        Assert.Equal($"{host.MessageId}:{inspector.Id}", toInspector.EventId);
+        Assert.Equal(EventId(host, inspector, _listener.Url("/inspector")), toInspector.EventId);
         Assert.Equal("maintenance.host", toInspector.Json["reason_data"]!["event"]!["event_type"]!.GetValue<string>());
         await _services.WhenIdleAsync();
         Assert.Equal(2, _listener.AllAttempts.Count);
@@ -124,7 +125,7 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
         await _services.WhenIdleAsync();
 
         var post = Assert.Single(_listener.Attempts("/once"));
-        Assert.Equal($"{first.MessageId}:{alarm.Id}", post.EventId);
+        Assert.Equal(EventId(first, alarm, _listener.Url("/once")), post.EventId);
         var stored = await _services.Repository.GetAsync(alarm.Id);
         Assert.Equal(AlarmStates.Alarm, stored!.Status.State);
         Assert.Equal(AlarmStates.InsufficientData, stored.Status.Previous);
@@ -134,7 +135,7 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
     }
 
     [Fact]
-    public async Task Handle_GivenNoRepeatAndFired_WhenTheFeedReplaysTheSameBatchAfterARestart_ThenFiresAgain_AndNothingElse()
+    public async Task Handle_GivenNoRepeatAndFired_WhenTheFeedReplaysTheSameBatchAfterARestart_ThenNothingIsSentAgain()
     {
         var alarm = await CreateAsync(Alarm(repeat: false, actions: _listener.Url("/replay")));
         var first = Notification();
@@ -146,10 +147,33 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
         await HandleAsync(first, Notification());
         await _services.WhenIdleAsync();
 
-        var posts = _listener.Attempts("/replay");
-        Assert.Equal(2, posts.Count);
-        Assert.All(posts, p => Assert.Equal($"{first.MessageId}:{alarm.Id}", p.EventId));
-        Assert.All(posts, p => Assert.Equal("insufficient data", p.Json["previous"]!.GetValue<string>()));
+        // The delivery of the first firing is recorded as delivered: the replay finds its row and sends nothing.
+        var post = Assert.Single(_listener.Attempts("/replay"));
+        Assert.Equal(EventId(first, alarm, _listener.Url("/replay")), post.EventId);
+        Assert.Equal("insufficient data", post.Json["previous"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Handle_GivenAFiringRecordedButNotSent_WhenANewProcessStarts_ThenItIsSentWithTheSameEventId()
+    {
+        var alarm = await CreateAsync(Alarm(repeat: false, actions: _listener.Url("/recovered")));
+        var first = Notification();
+        var release = new TaskCompletionSource();
+        _listener.HangNext("/recovered", release.Task);
+        await HandleAsync(first);
+        await _listener.WaitForAttemptsAsync("/recovered", 1);
+        await _services.DisposeAsync(); // the process stops while the POST hangs: the row stays pending
+        release.SetResult();
+        _services = AlarmServices.Create(db.DataSource);
+
+        await _services.Recovery.EnsureRecoveredAsync(CancellationToken.None);
+        await _services.WhenIdleAsync();
+
+        // The hung first attempt may or may not count as received: at least once, and every copy with the same event id.
+        var attempts = await _listener.WaitForAttemptsAsync("/recovered", 2);
+        Assert.NotEmpty(_listener.Accepted("/recovered"));
+        Assert.All(attempts, p => Assert.Equal(EventId(first, alarm, _listener.Url("/recovered")), p.EventId));
+        Assert.Equal("delivered", (await _services.Store.ListBySubscriberAsync(NotificationRouter.AlarmSubscriber(alarm.Id), 10)).Single().Status);
     }
 
     [Fact]
@@ -173,7 +197,7 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
 
         await _services.Notifier.HandleAsync([broken, empty, Recorded(good, 3)], CancellationToken.None);
 
-        Assert.StartsWith($"{good.MessageId}:", Assert.Single(await _listener.WaitForAcceptedAsync("/rest", 1)).EventId);
+        Assert.Equal(good.MessageId, MessageIdOf(Assert.Single(await _listener.WaitForAcceptedAsync("/rest", 1))));
     }
 
     [Fact]
@@ -188,7 +212,7 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
 
         var attempts = _listener.Attempts("/flaky");
         Assert.Equal(3, attempts.Count);
-        Assert.All(attempts, a => Assert.Equal($"{notification.MessageId}:{alarm.Id}", a.EventId));
+        Assert.All(attempts, a => Assert.Equal(EventId(notification, alarm, _listener.Url("/flaky")), a.EventId));
         Assert.Equal(attempts[0].Body, attempts[2].Body);
         Assert.Single(_listener.Accepted("/flaky"));
         Assert.Equal((1, 2, 0), (_services.Counters.Delivered, _services.Counters.Retried, _services.Counters.Dead));
@@ -230,7 +254,7 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
         var letter = Assert.Single(_services.DeadLetters.Letters);
         Assert.Equal(1, letter.Attempts);
         Assert.Contains($"HTTP {status}", letter.LastError);
-        Assert.Equal($"{notification.MessageId}:{alarm.Id}", letter.Delivery.EventId);
+        Assert.Equal(EventId(notification, alarm, _listener.Url("/refuses")), letter.Delivery.EventId);
         Assert.Equal((0, 1), (_services.Counters.Delivered, _services.Counters.Dead));
     }
 
@@ -305,11 +329,11 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
     [Fact]
     public async Task Deliver_GivenABurstOf100WithTransientFailures_ThenEachEndpointReceivesThemInFeedOrder()
     {
-        await CreateAsync(Alarm(repeat: true, actions: [_listener.Url("/ordered"), _listener.Url("/steady")]));
+        var alarm = await CreateAsync(Alarm(repeat: true, actions: [_listener.Url("/ordered"), _listener.Url("/steady")]));
         var notifications = Enumerable.Range(0, 100).Select(_ => Notification()).ToArray();
         // Every third delivery fails its first attempt: a retried delivery must still arrive before the next one.
-        var failing = notifications.Where((_, i) => i % 3 == 0).Select(n => n.MessageId).ToHashSet();
-        _listener.FailFirstAttempts("/ordered", eventId => failing.Contains(eventId.Split(':')[0]));
+        var failing = notifications.Where((_, i) => i % 3 == 0).Select(n => EventId(n, alarm, _listener.Url("/ordered"))).ToHashSet();
+        _listener.FailFirstAttempts("/ordered", failing.Contains);
 
         foreach (var batch in notifications.Chunk(10))
             await HandleAsync(batch);
@@ -321,6 +345,9 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
         Assert.Equal(200, _services.Counters.Delivered);
         Assert.Equal(failing.Count, _services.Counters.Retried);
     }
+
+    private static string EventId(NotificationEmitted notification, EventAlarm alarm, Uri endpoint) =>
+        DeliveryIds.For(notification.MessageId, NotificationRouter.AlarmSubscriber(alarm.Id), endpoint).ToString();
 
     private static string MessageIdOf(ReceivedPost post) => post.Json["reason_data"]!["event"]!["message_id"]!.GetValue<string>();
 

@@ -21,6 +21,9 @@ public sealed class AlarmServices : IAsyncDisposable
     public AlarmRepository Repository => _provider.GetRequiredService<AlarmRepository>();
     public NotifierCounters Counters => _provider.GetRequiredService<NotifierCounters>();
     public WebhookDispatcher Dispatcher => _provider.GetRequiredService<WebhookDispatcher>();
+    public DeliveryStore Store => _provider.GetRequiredService<DeliveryStore>();
+    public DeliveryRecovery Recovery => _provider.GetRequiredService<DeliveryRecovery>();
+    public WebhookSecrets Secrets => _provider.GetRequiredService<WebhookSecrets>();
     public CollectedDeadLetters DeadLetters { get; private init; } = new();
 
     public static AlarmServices Create(NpgsqlDataSource dataSource, int maxAttempts = 4, int baseDelayMs = 1, int timeoutMs = 10_000)

@@ -28,10 +28,11 @@ public sealed class WebhookListener : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<WebhookListener> StartAsync()
+    /// <summary>Starts on <paramref name="port"/> (0: any free one) — a fixed port lets a test bring a consumer back where it was down.</summary>
+    public static async Task<WebhookListener> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var listener = new WebhookListener(app);
@@ -78,6 +79,22 @@ public sealed class WebhookListener : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="path"/> has accepted <paramref name="count"/> POSTs; fails after a generous bound.</summary>
     public Task<IReadOnlyList<ReceivedPost>> WaitForAcceptedAsync(string path, int count) => WaitAsync(() => Accepted(path), count, $"{count} accepted POST(s) on {path}");
+
+    /// <summary>Waits until <paramref name="path"/> has accepted POSTs with <paramref name="count"/> distinct event ids, within <paramref name="timeout"/>.</summary>
+    public async Task<IReadOnlyList<ReceivedPost>> WaitForDistinctAsync(string path, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var posts = Accepted(path);
+            var distinct = posts.Select(p => p.EventId).Distinct().Count();
+            if (distinct >= count)
+                return posts;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"expected {count} distinct deliveries on {path}, got {distinct}");
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>Waits until <paramref name="path"/> has seen <paramref name="count"/> attempts, whatever their answer.</summary>
     public Task<IReadOnlyList<ReceivedPost>> WaitForAttemptsAsync(string path, int count) => WaitAsync(() => Attempts(path), count, $"{count} attempt(s) on {path}");

@@ -9,6 +9,7 @@ internal static class EventStoreMigrations
         Migration0002WorkflowDefinitions.Migration,
         Migration0003Alarms.Migration,
         Migration0004Constraints.Migration,
+        Migration0006Notifier.Migration,
         Migration0007AccessTokens.Migration,
     ];
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Notifications.Delivery;
 using Microsoft.Extensions.Logging;
@@ -6,16 +5,19 @@ using Microsoft.Extensions.Logging;
 namespace Doctor.Workflows.Notifications.Alarms;
 
 /// <summary>
-/// Aodh's event alarm evaluator and REST notifier in one feed handler: for every <see cref="NotificationEmitted"/> in
-/// the feed, finds the enabled alarms it matches, stores each alarm's move into <c>alarm</c>, and queues the Aodh body
-/// for every <c>alarm_actions</c> URL.
+/// The notifier's feed handler (Aodh's event alarm evaluator, the northbound subscriptions and the REST notifier):
+/// for every <see cref="NotificationEmitted"/> in the feed, <see cref="NotificationRouter"/> finds the alarms and
+/// subscriptions it concerns; the resulting deliveries are recorded in <c>doctor.webhook_deliveries</c> and only then
+/// handed to the per-endpoint queues.
 /// <para>
-/// <see cref="HandleAsync"/> returns once the batch's deliveries are handed to the per-endpoint queues, not once they
-/// are delivered, so one dead endpoint cannot stall the feed. The price, accepted for now: deliveries queued when the
-/// process dies are lost although the checkpoint has moved past them. Persistent delivery state closes that window.
+/// <see cref="HandleAsync"/> returns once the batch's deliveries are durable and queued, not once they are delivered,
+/// so one dead endpoint cannot stall the feed — and the checkpoint moves only past notifications whose deliveries are
+/// stored, so a crash loses none. A replay of a batch records nothing twice (the delivery id is derived), and queues only
+/// what was not recorded before (the fast lane may have been first).
 /// </para>
 /// </summary>
-public sealed class AlarmNotifier(AlarmDirectory directory, WebhookDispatcher dispatcher, TimeProvider clock, ILogger<AlarmNotifier> logger)
+public sealed class AlarmNotifier(
+    NotificationRouter router, DeliveryStore store, DeliveryRecovery recovery, WebhookDispatcher dispatcher, ILogger<AlarmNotifier> logger)
     : IEventFeedHandler
 {
     public const string HandlerName = "alarm-notifier";
@@ -24,57 +26,19 @@ public sealed class AlarmNotifier(AlarmDirectory directory, WebhookDispatcher di
 
     public async Task HandleAsync(IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
-        await directory.EnsureLoadedAsync(ct);
+        await recovery.EnsureRecoveredAsync(ct);
+        await router.EnsureLoadedAsync(ct);
+        var deliveries = new List<WebhookDelivery>();
         foreach (var recorded in batch)
         {
-            if (recorded.Type != NotificationEmitted.TypeName)
-                continue;
-            if (Read(recorded) is { } notification)
-                await EvaluateAsync(notification, ct);
+            if (NotificationRouter.Read(recorded, logger) is { } notification)
+                deliveries.AddRange(await router.RouteAsync(notification, recorded.Seq, ct));
         }
-    }
-
-    private async Task EvaluateAsync(NotificationEmitted notification, CancellationToken ct)
-    {
-        IReadOnlyList<EventTrait>? traits = null;
-        // Hearing() is a snapshot: a state stored below is seen by the next notification of the batch, not by this loop.
-        foreach (var alarm in directory.Hearing(notification.ProjectId))
+        var recordedNow = await store.RecordAsync(deliveries, ct);
+        foreach (var delivery in deliveries)
         {
-            if (AlarmEvaluator.Evaluate(alarm, notification) is not { } firing)
-                continue;
-            if (firing.EntersAlarm)
-            {
-                // Stored before anything is queued: a crash in between replays the notification, and FiredBy makes it fire again.
-                var status = new AlarmStatus(AlarmStates.Alarm, AlarmRepository.Timestamp(clock), firing.Reason, firing.Previous, notification.MessageId);
-                if (await directory.RecordStatusAsync(alarm.Id, status, ct) is null)
-                    continue; // deleted meanwhile
-            }
-            traits ??= EventTrait.From(notification.Payload);
-            var body = AodhAlarmNotification.For(firing, notification, traits).ToUtf8Json();
-            var headers = new Dictionary<string, string> { ["x-openstack-request-id"] = $"req-{Guid.NewGuid()}" };
-            foreach (var endpoint in alarm.AlarmActions)
-                dispatcher.Enqueue(new WebhookDelivery(endpoint, $"{notification.MessageId}:{alarm.Id}", body, $"alarm {alarm.Id}", headers));
+            if (recordedNow.Contains(delivery.Id!.Value))
+                dispatcher.Enqueue(delivery);
         }
-    }
-
-    private NotificationEmitted? Read(RecordedEvent recorded)
-    {
-        NotificationEmitted? notification;
-        try
-        {
-            notification = JsonSerializer.Deserialize<NotificationEmitted>(recorded.Data);
-        }
-        catch (JsonException e)
-        {
-            notification = null;
-            logger.LogError(e, "event {Seq} ({EventId}): not a readable {Type}", recorded.Seq, recorded.Id, NotificationEmitted.TypeName);
-        }
-        if (notification is null || string.IsNullOrEmpty(notification.MessageId) || string.IsNullOrEmpty(notification.EventType))
-        {
-            // Skipped, not thrown: the runner would hand the same batch again forever and every later notification would wait.
-            logger.LogError("event {Seq} ({EventId}): notification without message_id or event_type, skipped", recorded.Seq, recorded.Id);
-            return null;
-        }
-        return notification.Payload is null ? notification with { Payload = [] } : notification;
     }
 }

@@ -20,8 +20,12 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
 
     public async Task CreateAsync(EventAlarm alarm, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(
-            $"INSERT INTO doctor.alarms ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        // The history row in the same statement: an alarm never exists without its creation entry.
+        await using var command = dataSource.CreateCommand($$"""
+            WITH created AS (INSERT INTO doctor.alarms ({{Columns}}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, body, created_at)
+            INSERT INTO doctor.alarm_history (event_id, alarm_id, type, detail, timestamp)
+            SELECT gen_random_uuid(), id, 'creation', body::text, created_at FROM created
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = alarm.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)alarm.ProjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(AlarmDocument.Of(alarm)), NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -64,11 +68,30 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
     /// <summary>Stores the alarm's new state; false when the alarm no longer exists.</summary>
     public async Task<bool> UpdateStatusAsync(Guid id, AlarmStatus status, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE doctor.alarms SET state = $2, previous_state = $3, state_reason = $4, fired_by = $5, state_changed_at = $6 WHERE id = $1");
+        // Aodh's 'state transition' history entry in the same statement; its detail is Aodh's: {"state": "<new state>"}.
+        await using var command = dataSource.CreateCommand("""
+            WITH updated AS (
+                UPDATE doctor.alarms SET state = $2, previous_state = $3, state_reason = $4, fired_by = $5, state_changed_at = $6 WHERE id = $1
+                RETURNING id, state, state_changed_at)
+            INSERT INTO doctor.alarm_history (event_id, alarm_id, type, detail, timestamp)
+            SELECT gen_random_uuid(), id, 'state transition', json_build_object('state', state)::text, state_changed_at FROM updated
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         AddStatus(command, status);
         return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>The alarm's creation and state transitions, oldest first.</summary>
+    public async Task<IReadOnlyList<AlarmHistoryEntry>> ListHistoryAsync(Guid alarmId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT event_id, type, detail, timestamp FROM doctor.alarm_history WHERE alarm_id = $1 ORDER BY timestamp, event_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = alarmId });
+        var entries = new List<AlarmHistoryEntry>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            entries.Add(new AlarmHistoryEntry(reader.GetGuid(0), alarmId, reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        return entries;
     }
 
     private static void AddStatus(NpgsqlCommand command, AlarmStatus status)

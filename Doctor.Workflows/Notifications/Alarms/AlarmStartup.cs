@@ -1,13 +1,18 @@
+using Doctor.Workflows.Notifications.Delivery;
 using Microsoft.Extensions.Hosting;
 
 namespace Doctor.Workflows.Notifications.Alarms;
 
-/// <summary>Loads the alarm directory before the service takes traffic (the table comes with the schema migrations).</summary>
-public sealed class AlarmStartup(AlarmDirectory directory) : IHostedService
+/// <summary>
+/// Before the service takes traffic: loads the alarm and subscription directories (the tables come with the schema
+/// migrations) and queues again the deliveries a previous process left pending, so they go out without waiting for a new event.
+/// </summary>
+public sealed class AlarmStartup(NotificationRouter router, DeliveryRecovery recovery) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await directory.EnsureLoadedAsync(cancellationToken);
+        await router.EnsureLoadedAsync(cancellationToken);
+        await recovery.EnsureRecoveredAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -17,11 +17,34 @@ public sealed class NotifierOptions
     /// <summary>One attempt's limit, connection included.</summary>
     public int TimeoutMs { get; set; } = 5_000;
 
+    /// <summary>
+    /// The AES-256 key (base64 of 32 bytes) sealing the signing secrets at rest. Unset: generated once and stored in the
+    /// database (<c>doctor.notifier_keys</c>).
+    /// </summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>The decoded <see cref="SecretKey"/>, or null when none is configured.</summary>
+    public byte[]? SecretKeyBytes()
+    {
+        if (string.IsNullOrWhiteSpace(SecretKey))
+            return null;
+        try
+        {
+            var key = Convert.FromBase64String(SecretKey);
+            return key.Length == 32 ? key : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Null when the options are usable, else what is wrong.</summary>
     public string? Problem() =>
         MaxAttempts < 1 ? $"{Section}:MaxAttempts must be at least 1 (got {MaxAttempts})"
         : BaseDelayMs < 0 ? $"{Section}:BaseDelayMs must not be negative (got {BaseDelayMs})"
         : MaxDelayMs < BaseDelayMs ? $"{Section}:MaxDelayMs must be at least BaseDelayMs (got {MaxDelayMs})"
         : TimeoutMs is <= 10 or > 86_400_000 ? $"{Section}:TimeoutMs must be more than 10 ms and at most a day (got {TimeoutMs})"
+        : !string.IsNullOrWhiteSpace(SecretKey) && SecretKeyBytes() is null ? $"{Section}:SecretKey must be the base64 of exactly 32 bytes"
         : null;
 }

@@ -9,8 +9,8 @@ namespace Doctor.Workflows.Notifications.Delivery;
 public static class WebhookDeliveryServiceCollectionExtensions
 {
     /// <summary>
-    /// The webhook dispatcher, its options (<c>Doctor:Notifier</c>), counters, dead-letter sink and the <c>notifier</c>
-    /// HTTP client. Idempotent: every feature that delivers webhooks calls it. Replace <see cref="IDeadLetterSink"/> by
+    /// The webhook dispatcher, its options (<c>Doctor:Notifier</c>), counters, dead-letter sink, the durable delivery
+    /// store and its recovery, the signing secrets and the <c>notifier</c> HTTP client. Idempotent: every feature that delivers webhooks calls it. Replace <see cref="IDeadLetterSink"/> by
     /// registering another one before this call.
     /// </summary>
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
@@ -24,6 +24,10 @@ public static class WebhookDeliveryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotifierCounters>();
         services.TryAddSingleton<IDeadLetterSink, LoggedDeadLetters>();
+        services.TryAddSingleton<DeliveryStore>();
+        services.TryAddSingleton<IDeliveryLog>(sp => sp.GetRequiredService<DeliveryStore>());
+        services.TryAddSingleton<WebhookSecrets>();
+        services.TryAddSingleton<DeliveryRecovery>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddWebhookTargets(configuration);
         services.AddHttpClient(WebhookDispatcher.HttpClientName)

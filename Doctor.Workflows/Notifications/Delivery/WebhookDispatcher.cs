@@ -15,7 +15,12 @@ namespace Doctor.Workflows.Notifications.Delivery;
 /// each endpoint receives its deliveries in the order they were queued, and a slow or dead endpoint only delays its own.
 /// Each delivery is retried with exponential backoff and jitter on connection errors, timeouts, 408, 429 and 5xx; any
 /// other answer is final. What cannot be delivered goes to the <see cref="IDeadLetterSink"/>.
-/// Queues live in memory: what is queued when the process dies is lost (the seam for persistent delivery state).
+/// <para>
+/// Queues live in memory, but a durable delivery (one with an <see cref="WebhookDelivery.Id"/>) has its row in
+/// <c>doctor.webhook_deliveries</c> before it is queued, and its outcome goes to the <see cref="IDeliveryLog"/>: what is
+/// queued when the process dies is sent again after the restart. A delivery id is queued at most once at a time, so
+/// the fast lane and the feed reaching the same notification send it once.
+/// </para>
 /// </summary>
 public sealed class WebhookDispatcher : IAsyncDisposable
 {
@@ -30,6 +35,8 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     private readonly IHttpClientFactory _http;
     private readonly NotifierCounters _counters;
     private readonly IDeadLetterSink _deadLetters;
+    private readonly IDeliveryLog _log;
+    private readonly ConcurrentDictionary<Guid, byte> _queued = new();
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly TimeProvider _clock;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
@@ -44,9 +51,11 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         IOptions<NotifierOptions> options,
         NotifierCounters counters,
         IDeadLetterSink deadLetters,
+        IDeliveryLog log,
         ILogger<WebhookDispatcher> logger,
         TimeProvider clock)
     {
+        _log = log;
         _http = http;
         _counters = counters;
         _deadLetters = deadLetters;
@@ -58,10 +67,15 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         _pipeline = BuildPipeline(settings, clock);
     }
 
-    /// <summary>Queues the delivery behind the endpoint's earlier ones and returns at once.</summary>
-    public void Enqueue(WebhookDelivery delivery)
+    /// <summary>
+    /// Queues the delivery behind the endpoint's earlier ones and returns at once; false (and nothing queued) when a
+    /// delivery with the same <see cref="WebhookDelivery.Id"/> is queued or in flight, or settled but not yet stored.
+    /// </summary>
+    public bool Enqueue(WebhookDelivery delivery)
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        if (delivery.Id is { } id && !_queued.TryAdd(id, 0))
+            return false;
         lock (_idleGate)
         {
             if (_pending++ == 0)
@@ -71,8 +85,19 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         var queue = _queues.GetOrAdd(delivery.Endpoint.AbsoluteUri, key => new Lazy<EndpointQueue>(() => new EndpointQueue(key, this))).Value;
         if (!queue.Channel.Writer.TryWrite(delivery))
         {
-            Settle();
+            Settle(delivery);
             throw new ObjectDisposedException(nameof(WebhookDispatcher));
+        }
+        return true;
+    }
+
+    /// <summary>Deliveries queued or in flight, all endpoints together (the queue depth).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_idleGate)
+                return _pending;
         }
     }
 
@@ -149,9 +174,10 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         {
             await foreach (var delivery in queue.Channel.Reader.ReadAllAsync(_stopping.Token))
             {
+                Task stored = Task.CompletedTask;
                 try
                 {
-                    await DeliverAsync(delivery, _stopping.Token);
+                    stored = await DeliverAsync(delivery, _stopping.Token);
                 }
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
                 {
@@ -164,7 +190,7 @@ public sealed class WebhookDispatcher : IAsyncDisposable
                 }
                 finally
                 {
-                    Settle();
+                    SettleWhenStored(delivery, stored);
                 }
             }
         }
@@ -173,7 +199,8 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync(WebhookDelivery delivery, CancellationToken ct)
+    /// <summary>Sends with retries; returns the task that stores the outcome (not awaited here: the next delivery need not wait for it).</summary>
+    private async Task<Task> DeliverAsync(WebhookDelivery delivery, CancellationToken ct)
     {
         var attempts = new Attempts(delivery);
         var context = ResilienceContextPool.Shared.Get(ct);
@@ -211,10 +238,13 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             _counters.CountDelivered();
             _logger.LogDebug("webhook {Endpoint} for {Subscriber}: event {EventId} delivered after {Attempts} attempt(s)",
                 delivery.Endpoint, delivery.Subscriber, delivery.EventId, attempts.Count);
-            return;
+            return _log.DeliveredAsync(delivery, attempts.Count, ct).AsTask();
         }
         _counters.CountDead();
-        await _deadLetters.RecordAsync(new DeadLetter(delivery, attempts.Count, Describe(outcome), _clock.GetUtcNow()), ct);
+        var letter = new DeadLetter(delivery, attempts.Count, Describe(outcome), _clock.GetUtcNow());
+        await _log.DeadAsync(letter, ct);
+        await _deadLetters.RecordAsync(letter, ct);
+        return Task.CompletedTask;
     }
 
     private async Task<HttpResponseMessage> SendOnceAsync(WebhookDelivery delivery, CancellationToken ct)
@@ -227,8 +257,29 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         return await _http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
-    private void Settle()
+    private void SettleWhenStored(WebhookDelivery delivery, Task stored)
     {
+        if (stored.IsCompleted)
+        {
+            Settle(delivery);
+            return;
+        }
+        stored.ContinueWith(
+            static (_, state) =>
+            {
+                var (self, delivery) = ((WebhookDispatcher, WebhookDelivery))state!;
+                self.Settle(delivery);
+            },
+            (this, delivery),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void Settle(WebhookDelivery delivery)
+    {
+        if (delivery.Id is { } id)
+            _queued.TryRemove(id, out _);
         _counters.CountSettled();
         lock (_idleGate)
         {

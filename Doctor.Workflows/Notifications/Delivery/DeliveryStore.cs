@@ -1,0 +1,223 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Doctor.Workflows.Notifications.Delivery;
+
+/// <summary>
+/// The durable side of delivery (<c>doctor.webhook_deliveries</c>): deliveries are recorded before the feed checkpoint
+/// moves, and settled (delivered / dead) as they end. Successful outcomes are written in batches by one background
+/// writer — one UPDATE per batch instead of one per webhook — which is what lets fan-out run at thousands per second.
+/// A crash loses at most the outcomes not yet written: those deliveries stay pending and are sent again (same
+/// <c>X-Doctor-Event-Id</c>), which at-least-once allows.
+/// </summary>
+public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
+{
+    private const string Columns = "id, message_id, subscriber, endpoint, seq, status, attempts, last_error, created_at, settled_at";
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger<DeliveryStore> _logger;
+    private readonly Channel<Settled> _settled = Channel.CreateUnbounded<Settled>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public DeliveryStore(NpgsqlDataSource dataSource, ILogger<DeliveryStore> logger)
+    {
+        _dataSource = dataSource;
+        _logger = logger;
+        _writer = Task.Run(WriteSettledAsync);
+    }
+
+    /// <summary>Records the deliveries as pending; returns the ids of those not recorded before (by any path).</summary>
+    public async Task<IReadOnlySet<Guid>> RecordAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken ct = default)
+    {
+        if (deliveries.Count == 0)
+            return new HashSet<Guid>();
+        await using var command = _dataSource.CreateCommand("""
+            INSERT INTO doctor.webhook_deliveries (id, message_id, subscriber, endpoint, seq, body, headers, status)
+            SELECT d.id, d.message_id, d.subscriber, d.endpoint, d.seq, d.body, d.headers, 'pending'
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bytea[], $7::jsonb[])
+                AS d(id, message_id, subscriber, endpoint, seq, body, headers)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Id!.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.MessageId ?? "").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Subscriber).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Endpoint.AbsoluteUri).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Seq).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Body).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = deliveries.Select(d => JsonSerializer.Serialize(d.Headers ?? new Dictionary<string, string>())).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+        });
+        var inserted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            inserted.Add(reader.GetGuid(0));
+        return inserted;
+    }
+
+    /// <summary>Every pending delivery, in feed order: what a restarted notifier sends first.</summary>
+    public Task<IReadOnlyList<WebhookDelivery>> ListPendingAsync(CancellationToken ct = default) =>
+        ReadDeliveriesAsync("SELECT id, message_id, subscriber, endpoint, seq, body, headers FROM doctor.webhook_deliveries WHERE status = 'pending' ORDER BY seq, id", null, ct);
+
+    /// <summary>Puts a dead delivery back in the queue (same id, so the same <c>X-Doctor-Event-Id</c>); null when it is not a dead letter.</summary>
+    public async Task<WebhookDelivery?> RedriveAsync(Guid id, CancellationToken ct = default)
+    {
+        var redriven = await ReadDeliveriesAsync("""
+            UPDATE doctor.webhook_deliveries SET status = 'pending', attempts = 0, last_error = NULL, settled_at = NULL
+            WHERE id = $1 AND status = 'dead'
+            RETURNING id, message_id, subscriber, endpoint, seq, body, headers
+            """, id, ct);
+        return redriven.Count == 0 ? null : redriven[0];
+    }
+
+    public async Task<StoredDelivery?> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        var rows = await ReadStoredAsync(command, ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>One subscriber's deliveries, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<StoredDelivery>> ListBySubscriberAsync(string subscriber, int limit, CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE subscriber = $1 ORDER BY seq, id LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = subscriber, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        return await ReadStoredAsync(command, ct);
+    }
+
+    /// <summary>Dead letters, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<StoredDelivery>> ListDeadAsync(int limit, CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE status = 'dead' ORDER BY settled_at, id LIMIT $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        return await ReadStoredAsync(command, ct);
+    }
+
+    /// <summary>Counts by status, for <c>/metrics</c>.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT status, count(*) FROM doctor.webhook_deliveries GROUP BY status");
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
+    /// <summary>Completes once the outcome is written (it is written in a batch with others).</summary>
+    public ValueTask DeliveredAsync(WebhookDelivery delivery, int attempts, CancellationToken ct)
+    {
+        if (delivery.Id is not { } id)
+            return ValueTask.CompletedTask;
+        var settled = new Settled(id, attempts, delivery.Recorded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_settled.Writer.TryWrite(settled))
+            return ValueTask.CompletedTask; // stopping: the row stays pending and is sent again after the restart
+        return new ValueTask(settled.Written.Task);
+    }
+
+    public async ValueTask DeadAsync(DeadLetter letter, CancellationToken ct)
+    {
+        if (letter.Delivery.Id is not { } id)
+            return;
+        await letter.Delivery.Recorded.WaitAsync(ct);
+        await using var command = _dataSource.CreateCommand(
+            "UPDATE doctor.webhook_deliveries SET status = 'dead', attempts = $2, last_error = $3, settled_at = now() WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = letter.Attempts });
+        command.Parameters.Add(new NpgsqlParameter { Value = letter.LastError, NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _settled.Writer.TryComplete();
+        await _writer;
+    }
+
+    private async Task WriteSettledAsync()
+    {
+        var batch = new List<Settled>();
+        while (await _settled.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < 5_000 && _settled.Reader.TryRead(out var next))
+                batch.Add(next);
+            try
+            {
+                // The fast lane sends before its row exists: the outcome must land after the row.
+                await Task.WhenAll(batch.Select(s => s.Recorded));
+                await using var command = _dataSource.CreateCommand("""
+                    UPDATE doctor.webhook_deliveries AS d SET status = 'delivered', attempts = s.attempts, last_error = NULL, settled_at = now()
+                    FROM unnest($1::uuid[], $2::integer[]) AS s(id, attempts)
+                    WHERE d.id = s.id
+                    """);
+                command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(s => s.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+                command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(s => s.Attempts).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+                await command.ExecuteNonQueryAsync();
+                foreach (var settled in batch)
+                    settled.Written.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                // Left pending: sent again after a restart. Never lost, at worst duplicated (same event id).
+                _logger.LogError(e, "notifier: could not store the outcome of {Count} delivered webhook(s); they stay pending", batch.Count);
+                foreach (var settled in batch)
+                    settled.Written.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(string sql, Guid? id, CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        if (id is { } value)
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        var deliveries = new List<WebhookDelivery>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var rowId = reader.GetGuid(0);
+            deliveries.Add(new WebhookDelivery(
+                new Uri(reader.GetString(3), UriKind.Absolute),
+                rowId.ToString(),
+                reader.GetFieldValue<byte[]>(5),
+                reader.GetString(2),
+                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(6)))
+            {
+                Id = rowId,
+                MessageId = reader.GetString(1),
+                Seq = reader.GetInt64(4),
+            });
+        }
+        return deliveries;
+    }
+
+    private static async Task<IReadOnlyList<StoredDelivery>> ReadStoredAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var rows = new List<StoredDelivery>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new StoredDelivery(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                new Uri(reader.GetString(3), UriKind.Absolute),
+                reader.GetInt64(4),
+                reader.GetString(5),
+                reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
+        }
+        return rows;
+    }
+
+    private sealed record Settled(Guid Id, int Attempts, Task Recorded, TaskCompletionSource Written);
+}
