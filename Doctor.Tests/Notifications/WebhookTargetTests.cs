@@ -88,32 +88,34 @@ public sealed class WebhookTargetTests(SecuredApiFactory api) : IClassFixture<Se
     }
 
     [Fact]
-    public async Task GivenTargetDeniedAtConnect_WhenDelivered_ThenNothingIsSentAndItIsDeadAfterOneAttempt()
+    public async Task GivenTargetDeniedAtConnect_WhenPosted_ThenNothingIsSentAndTheRefusalIsNotARetriableHttpError()
     {
         await using var listener = await WebhookListener.StartAsync();
-        var deadLetters = new CollectedDeadLetters();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Doctor:Notifier:MaxAttempts"] = "5",
-            ["Doctor:Notifier:BaseDelayMs"] = "1",
-            ["Doctor:Notifier:TimeoutMs"] = "10000",
             // The listener is on loopback; deny it, as an operator would deny the control-plane network.
             ["Doctor:WebhookTargets:Deny:0"] = "127.0.0.0/8",
+            ["Doctor:WebhookTargets:Deny:1"] = "::1/128",
         }).Build();
-        await using var services = new ServiceCollection().AddLogging().AddSingleton<IDeadLetterSink>(deadLetters)
-            .AddWebhookDelivery(configuration).BuildServiceProvider();
-        var dispatcher = services.GetRequiredService<WebhookDispatcher>();
+        await using var services = new ServiceCollection().AddLogging().AddWebhookDelivery(configuration).BuildServiceProvider();
+        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookDispatcher.HttpClientName);
 
-        dispatcher.Enqueue(new WebhookDelivery(listener.Url("/hook"), "event-1", "{}"u8.ToArray(), "test"));
-        dispatcher.Enqueue(new WebhookDelivery(new Uri($"http://localhost:{listener.BaseAddress.Port.ToString(CultureInfo.InvariantCulture)}/hook"), "event-2", "{}"u8.ToArray(), "test"));
-        await dispatcher.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
-
-        Assert.Empty(listener.AllAttempts);
-        Assert.Equal(2, deadLetters.Letters.Count);
-        Assert.All(deadLetters.Letters, d =>
+        foreach (var target in new[] { listener.Url("/hook"), new Uri($"http://localhost:{listener.BaseAddress.Port.ToString(CultureInfo.InvariantCulture)}/hook") })
         {
-            Assert.Equal(1, d.Attempts);
-            Assert.Contains("denied network 127.0.0.0/8", d.LastError);
-        });
+            // The dispatcher retries HttpRequestException and timeouts only; this is neither, so it is dead at the first attempt.
+            var refused = await Assert.ThrowsAsync<WebhookTargetRefusedException>(() => client.PostAsync(target, new StringContent("{}")));
+            Assert.Contains("denied network", refused.Message);
+        }
+        Assert.Empty(listener.AllAttempts);
+    }
+
+    [Fact]
+    public async Task GivenSubscriptionWithMetadataEndpoint_WhenCreated_ThenProblem400NamingTheEndpoint()
+    {
+        using var admin = api.CreateClient();
+
+        var response = await admin.PostAsJsonAsync("/v1/subscriptions", new { filter = new { }, endpoints = new[] { "http://127.0.0.1:9/ok", "http://169.254.169.254/latest" } });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "endpoints[1]: 169.254.169.254 may not receive webhooks");
     }
 }
