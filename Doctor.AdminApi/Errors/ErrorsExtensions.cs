@@ -17,6 +17,7 @@ public static class ErrorsExtensions
             // {"state": "ACK_X", "state": "NACK_X"} means two things; refuse it rather than let the last one win.
             o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new StoredTextConverter());
+            o.SerializerOptions.Converters.Add(new StrictJsonObjectConverter());
         });
         return services;
     }

@@ -56,6 +56,8 @@ public static class HostileBodies
         yield return ("empty object", "{}");
         yield return ("extra fields only", "{\"surprise\": 1, \"__proto__\": {\"admin\": true}}");
         yield return ("duplicate keys", "{\"state\": \"ACK_MAINTENANCE\", \"state\": \"NACK_MAINTENANCE\"}");
+        // Found by the FsCheck property: a free-form object holding a key twice was a 500.
+        yield return ("duplicate keys in metadata", "{\"metadata\": {\"a\": 1, \"a\": 2}, \"maintenance_at\": \"2030-01-01 00:00:00\"}");
         yield return ("deep nesting", new string('[', 5000) + new string(']', 5000));
         yield return ("deep object nesting", string.Concat(Enumerable.Repeat("{\"a\":", 2000)) + "1" + new string('}', 2000));
         yield return ("huge array", "{\"hosts\": [" + string.Join(",", Enumerable.Repeat("\"compute-0\"", 60_000)) + "]}");
