@@ -1,3 +1,4 @@
+using Doctor.AdminApi.Auth;
 using Doctor.AdminApi.Database;
 using Doctor.AdminApi.Errors;
 using Doctor.AdminApi.Health;
@@ -17,13 +18,16 @@ builder.Services.AddDoctorDatabase();
 builder.Services.AddDoctorHealth();
 builder.Services.AddDoctorMetrics();
 builder.Services.AddDoctorEngine(builder.Configuration);
+builder.Services.AddDoctorAuth(builder.Configuration);
 
 var app = builder.Build();
 app.UseDoctorMetrics();
 app.UseDoctorErrors();
-app.MapDoctorHealth();
-app.MapDoctorMetrics();
-app.MapOpenApi();
+app.UseDoctorAuth();
+app.MapDoctorHealth().OpenUnless(app.Configuration, nameof(AuthOptions.ProtectHealth));
+app.MapDoctorMetrics().OpenUnless(app.Configuration, nameof(AuthOptions.ProtectMetrics));
+app.MapOpenApi().AllowAnonymous();
+app.MapAuthApi();
 app.MapSimulatedCloudApi();
 app.MapMaintenanceApi();
 app.MapAlarmApi();

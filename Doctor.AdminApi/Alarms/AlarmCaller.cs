@@ -5,8 +5,9 @@ namespace Doctor.AdminApi.Alarms;
 
 /// <summary>
 /// Who is calling the alarm API, from the claims the authentication layer put on the request: <c>role</c>
-/// (<c>admin</c> | <c>project</c>) and <c>project_id</c>. A request without a role is an admin for now — the auth
-/// work makes tokens mandatory.
+/// (<c>admin</c> | <c>project</c>) and <c>project_id</c>, set by the token (<see cref="Auth.TokenAuthentication"/>). In the
+/// service no request reaches an endpoint without them (the fallback policy needs a valid token); a host without
+/// authentication (tests of a single feature) gets the old reading: no role and no project is an admin.
 /// </summary>
 public sealed record AlarmCaller(bool IsAdmin, string? ProjectId, string? UserId)
 {

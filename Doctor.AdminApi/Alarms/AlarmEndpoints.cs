@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Doctor.Workflows.Notifications;
 using Doctor.Workflows.Notifications.Alarms;
 using Doctor.Workflows.Notifications.Delivery;
+using Doctor.Workflows.Notifications.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Doctor.AdminApi.Alarms;
@@ -25,7 +26,7 @@ public static class AlarmEndpoints
     }
 
     private static async Task<Results<Created<AodhAlarmView>, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, ClaimsPrincipal user, AlarmDirectory directory, WebhookSecrets secrets, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, AlarmDirectory directory, WebhookSecrets secrets, WebhookTargetPolicy targets, TimeProvider clock, CancellationToken ct)
     {
         if (AlarmCaller.From(user, out var refusal) is not { } caller)
             return Forbidden(refusal!);
@@ -41,6 +42,14 @@ public static class AlarmEndpoints
         var alarm = AlarmRequest.TryRead(body, caller, Guid.NewGuid(), AlarmRepository.Timestamp(clock), out var problem);
         if (alarm is null)
             return BadRequest(problem!);
+        foreach (var (member, urls) in new[] { ("alarm_actions", alarm.AlarmActions), ("ok_actions", alarm.OkActions), ("insufficient_data_actions", alarm.InsufficientDataActions) })
+        {
+            for (var i = 0; i < urls.Count; i++)
+            {
+                if (await targets.CheckAsync(urls[i], $"{member}[{i}]", ct) is { } refused)
+                    return BadRequest(refused);
+            }
+        }
         // The secret first: the alarm can fire as soon as it exists, and every firing must be signed.
         var secret = await secrets.CreateAsync(NotificationRouter.AlarmSubscriber(alarm.Id), ct);
         await directory.CreateAsync(alarm, ct);

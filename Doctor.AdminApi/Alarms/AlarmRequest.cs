@@ -109,7 +109,7 @@ public static class AlarmRequest
             throw new InvalidField($"{path}: required");
         return node.GetValueKind() switch
         {
-            JsonValueKind.String => node.GetValue<string>(),
+            JsonValueKind.String => Text(node, path),
             JsonValueKind.Number => node.ToJsonString(),
             JsonValueKind.True => "True",
             JsonValueKind.False => "False",
@@ -126,7 +126,7 @@ public static class AlarmRequest
             throw new InvalidField($"{member}: expected a list of http or https URLs");
         for (var i = 0; i < urls.Count; i++)
         {
-            var text = urls[i] is { } url && url.GetValueKind() == JsonValueKind.String ? url.GetValue<string>() : null;
+            var text = urls[i] is { } url && url.GetValueKind() == JsonValueKind.String ? Text(url, $"{member}[{i.ToString(CultureInfo.InvariantCulture)}]") : null;
             if (text is null || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
                 throw new InvalidField($"{member}[{i.ToString(CultureInfo.InvariantCulture)}]: {(text is null ? "not a string" : $"'{text}'")} is not an http or https URL");
             actions.Add(uri);
@@ -141,7 +141,22 @@ public static class AlarmRequest
     {
         if (!obj.TryGetPropertyValue(member, out var node) || node is null)
             return null;
-        return node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw new InvalidField($"{path}: expected a string");
+        return node.GetValueKind() == JsonValueKind.String ? Text(node, path) : throw new InvalidField($"{path}: expected a string");
+    }
+
+    /// <summary>A JSON string as text the store can keep: no unpaired surrogates (not Unicode) and no NUL (PostgreSQL text refuses it).</summary>
+    private static string Text(JsonNode node, string path)
+    {
+        string text;
+        try
+        {
+            text = node.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidField($"{path}: not valid Unicode text (an unpaired surrogate)");
+        }
+        return text.Contains('\0') ? throw new InvalidField($"{path}: must not contain NUL (\\u0000)") : text;
     }
 
     private static bool? OptionalBool(JsonObject obj, string member)

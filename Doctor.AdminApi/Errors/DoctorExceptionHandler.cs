@@ -36,6 +36,15 @@ internal sealed class DoctorExceptionHandler(
                 logger.LogInformation("Refused {Method} {Path}: {Title}", context.Request.Method, context.Request.Path, title);
                 problem = new ProblemDetails { Status = bad.StatusCode, Title = title, Detail = detail };
                 break;
+            case Npgsql.PostgresException { SqlState: "22P05" or "22021" or "54000" } unstorable:
+                // Text or JSON the database cannot keep (NUL characters, too deep or too large); the statement wrote nothing.
+                logger.LogInformation("Refused {Method} {Path}: the database cannot store the input ({SqlState})", context.Request.Method, context.Request.Path, unstorable.SqlState);
+                problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "body: holds text or JSON that cannot be stored (NUL characters, or nested or sized past the database's limits)",
+                };
+                break;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 // The client went away; nobody reads an answer.
                 logger.LogDebug("Request {Method} {Path} aborted by the client", context.Request.Method, context.Request.Path);

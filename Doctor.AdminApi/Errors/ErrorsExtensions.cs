@@ -12,6 +12,13 @@ public static class ErrorsExtensions
         // Minimal APIs then throw on a body they cannot bind (in every environment, not only Development),
         // so the exception handler can say what is wrong instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // {"state": "ACK_X", "state": "NACK_X"} means two things; refuse it rather than let the last one win.
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.Converters.Add(new StoredTextConverter());
+            o.SerializerOptions.Converters.Add(new StrictJsonObjectConverter());
+        });
         return services;
     }
 

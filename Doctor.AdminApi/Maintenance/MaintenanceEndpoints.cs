@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Doctor.AdminApi.Alarms;
 using Doctor.AdminApi.Problems;
 using Doctor.Domain;
 using Doctor.Domain.Maintenance;
@@ -109,10 +110,20 @@ public static class MaintenanceEndpoints
         return TypedResults.Ok(new SessionListResponse(ids));
     }
 
-    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> GetAsync(string sessionId, MaintenanceSessions sessions, CancellationToken ct)
+    /// <summary>An admin sees the whole session; a project only a session it is part of, and only its own view of it.</summary>
+    private static async Task<Results<Ok<SessionResponse>, Ok<ProjectSessionResponse>, ProblemHttpResult>> GetAsync(
+        string sessionId, HttpContext http, MaintenanceSessions sessions, CancellationToken ct)
     {
+        if (AlarmCaller.From(http.User, out var refusal) is not { } caller)
+            return TypedResults.Problem(title: refusal, statusCode: StatusCodes.Status403Forbidden);
         var state = await LoadVisibleAsync(sessions, sessionId, ct);
-        return state is null ? SessionNotFound(sessionId) : TypedResults.Ok(ToResponse(state));
+        if (state is null)
+            return SessionNotFound(sessionId);
+        if (caller.IsAdmin)
+            return TypedResults.Ok(ToResponse(state));
+        var project = caller.ProjectId!;
+        var inSession = state.KnownProjects.Contains(project) || state.CurrentWindow?.Projects.ContainsKey(project) == true;
+        return inSession ? TypedResults.Ok(ProjectSessionResponse.Of(state, project)) : SessionNotFound(sessionId);
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> UpdateAsync(
@@ -161,8 +172,10 @@ public static class MaintenanceEndpoints
     }
 
     private static async Task<Results<Ok<ProjectInstancesResponse>, ProblemHttpResult>> ProjectInstancesAsync(
-        string sessionId, string projectId, MaintenanceSessions sessions, IInfrastructure infrastructure, CancellationToken ct)
+        string sessionId, string projectId, HttpContext http, MaintenanceSessions sessions, IInfrastructure infrastructure, CancellationToken ct)
     {
+        if (OtherProject(http, projectId) is { } refused)
+            return refused;
         var state = await LoadVisibleAsync(sessions, sessionId, ct);
         if (state is null)
             return SessionNotFound(sessionId);
@@ -178,6 +191,8 @@ public static class MaintenanceEndpoints
     private static Task<Results<Ok, ProblemHttpResult>> ProjectReplyAsync(
         string sessionId, string projectId, ProjectReplyRequest request, HttpContext http, MaintenanceSessions sessions, MaintenanceEngine engine, CancellationToken ct)
     {
+        if (OtherProject(http, projectId) is { } refused)
+            return Task.FromResult<Results<Ok, ProblemHttpResult>>(refused);
         if (string.IsNullOrWhiteSpace(request.State))
             return Task.FromResult<Results<Ok, ProblemHttpResult>>(DomainProblems.BadRequest("state: required (ACK_<STATE> or NACK_<STATE>)"));
         var actions = request.InstanceActions ?? [];
@@ -187,6 +202,8 @@ public static class MaintenanceEndpoints
     private static Task<Results<Ok, ProblemHttpResult>> InstanceReplyAsync(
         string sessionId, string projectId, string instanceId, InstanceReplyRequest request, HttpContext http, MaintenanceSessions sessions, MaintenanceEngine engine, CancellationToken ct)
     {
+        if (OtherProject(http, projectId) is { } refused)
+            return Task.FromResult<Results<Ok, ProblemHttpResult>>(refused);
         if (string.IsNullOrWhiteSpace(request.State))
             return Task.FromResult<Results<Ok, ProblemHttpResult>>(DomainProblems.BadRequest("state: required (ACK_<STATE> or NACK_<STATE>)"));
         var actions = request.InstanceAction is { Length: > 0 } a ? new Dictionary<string, string> { [instanceId] = a } : [];
@@ -218,6 +235,16 @@ public static class MaintenanceEndpoints
             return null;
         var (state, _) = await sessions.LoadAsync(sessionId, ct);
         return state.Status is SessionStatus.NotStarted or SessionStatus.Deleted ? null : state;
+    }
+
+    /// <summary>A project token acts for its own project only (CONTRACTS.md "Auth": 403, never the other project's data).</summary>
+    private static ProblemHttpResult? OtherProject(HttpContext http, string projectId)
+    {
+        if (AlarmCaller.From(http.User, out var refusal) is not { } caller)
+            return TypedResults.Problem(title: refusal, statusCode: StatusCodes.Status403Forbidden);
+        return caller.IsAdmin || string.Equals(caller.ProjectId, projectId, StringComparison.Ordinal)
+            ? null
+            : TypedResults.Problem(title: $"project_id: a token of project {caller.ProjectId} may not act for project {projectId}", statusCode: StatusCodes.Status403Forbidden);
     }
 
     private static ProblemHttpResult SessionNotFound(string sessionId) => DomainProblems.NotFound($"session_id: no maintenance session {sessionId}");

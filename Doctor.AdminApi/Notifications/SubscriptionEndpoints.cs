@@ -7,6 +7,7 @@ using Doctor.Workflows.Faults;
 using Doctor.Workflows.Infrastructure;
 using Doctor.Workflows.Notifications.Delivery;
 using Doctor.Workflows.Notifications.Subscriptions;
+using Doctor.Workflows.Notifications.Targets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Doctor.AdminApi.Notifications;
@@ -39,7 +40,7 @@ public static class SubscriptionEndpoints
 
     private static async Task<Results<Created<SubscribeResponse>, ProblemHttpResult>> SubscribeAsync(
         HttpRequest request, ClaimsPrincipal user, SubscriptionDirectory directory, WebhookSecrets secrets, IInfrastructure infrastructure,
-        IActiveFaults faults, TimeProvider clock, CancellationToken ct)
+        IActiveFaults faults, WebhookTargetPolicy targets, TimeProvider clock, CancellationToken ct)
     {
         if (AlarmCaller.From(user, out var refusal) is not { } caller)
             return Forbidden(refusal!);
@@ -55,6 +56,11 @@ public static class SubscriptionEndpoints
         if (SubscribeRequest.TryRead(body, out var problem) is not { } read)
             return BadRequest(problem!);
         var (filter, endpoints) = read;
+        for (var i = 0; i < endpoints.Count; i++)
+        {
+            if (await targets.CheckAsync(endpoints[i], $"endpoints[{i}]", ct) is { } refused)
+                return BadRequest(refused);
+        }
 
         var resources = new List<(string Id, string State)>();
         if (filter.VirtualResourceIds.Count > 0)

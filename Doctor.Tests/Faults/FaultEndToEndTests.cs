@@ -116,6 +116,22 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GivenFaultsOnTwoOwnersInstances_WhenAProjectQueriesFaults_ThenItSeesOnlyItsOwn()
+    {
+        await using var server = await DoctorServer.StartAsync(_db, FaultClouds.Create(hosts: 1, vmsPerHost: 2, owners: 2));
+        await server.Client.PutEventsAsync(FaultApi.HostDown("compute-0"));
+        using var project0 = await server.ProjectClientAsync("project-0");
+
+        var own = (await project0.GetJsonAsync("/v1/faults"))["faults"]!.AsArray();
+        var other = (await project0.GetJsonAsync("/v1/faults?virtual_resource_id=vm-0-1"))["faults"]!.AsArray();
+
+        Assert.NotEmpty(own);
+        Assert.All(own, f => Assert.Equal("vm-0-0", f!["virtual_resource_id"]!.GetValue<string>()));
+        Assert.Empty(other);
+        Assert.Equal(2, (await server.Client.GetJsonAsync("/v1/faults?virtual_resource_type=instance"))["faults"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task GivenUnknownHost_WhenEventArrives_ThenAcceptedAndRecordedAsUnmatched()
     {
         await using var server = await DoctorServer.StartAsync(_db, FaultClouds.Create(1, 1, 1));

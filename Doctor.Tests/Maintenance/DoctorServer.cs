@@ -25,10 +25,11 @@ public sealed class DoctorServer : IAsyncDisposable
     {
         _factory = factory;
         BaseUrl = baseUrl;
-        Client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        Client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) }.WithToken(TestTokens.Admin);
     }
 
     public string BaseUrl { get; }
+    /// <summary>Speaks as the admin (<see cref="TestTokens.Admin"/>).</summary>
     public HttpClient Client { get; }
     public IServiceProvider Services => _factory.Services;
     public SimulatedCloud Cloud => Services.GetRequiredService<SimulatedCloud>();
@@ -39,6 +40,7 @@ public sealed class DoctorServer : IAsyncDisposable
         var config = new Dictionary<string, string?>
         {
             ["Doctor:Postgres"] = database.ConnectionString,
+            ["Doctor:Auth:AdminToken"] = TestTokens.Admin,
             ["Doctor:Simulated:Topology"] = "doctor-test",
             ["Doctor:Maintenance:MinimumReplyWindow"] = "00:00:00.200",
             ["Doctor:Maintenance:Windows:scaleInReply"] = "00:00:15",
@@ -71,6 +73,13 @@ public sealed class DoctorServer : IAsyncDisposable
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1");
         factory.Services.GetRequiredService<PublicBaseUrl>().Value = address;
         return Task.FromResult(new DoctorServer(factory, address));
+    }
+
+    /// <summary>A client of this server with a fresh project token for <paramref name="projectId"/>.</summary>
+    public async Task<HttpClient> ProjectClientAsync(string projectId, string name = "test")
+    {
+        var (_, token) = await TestTokens.CreateProjectTokenAsync(Client, projectId, name);
+        return new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) }.WithToken(token);
     }
 
     public static int FreePort()

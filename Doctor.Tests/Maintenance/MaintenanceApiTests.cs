@@ -143,9 +143,11 @@ public sealed class MaintenanceApiTests(MaintenanceApiTests.Factory api) : IClas
     public async Task GivenTheSameReplySentAThousandTimesInParallel_ThenOneDecisionIsRecorded()
     {
         var sid = await OpenWaitingSessionAsync();
+        // As a VNFM would: with its project's token, each request checked against the token table.
+        using var project = await api.CreateProjectClientAsync("doctor-test");
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ =>
-            _client.PutAsJsonAsync($"/v1/maintenance/{sid}/doctor-test", new { state = "ACK_MAINTENANCE" })));
+            project.PutAsJsonAsync($"/v1/maintenance/{sid}/doctor-test", new { state = "ACK_MAINTENANCE" })));
 
         Assert.All(replies, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Single(await _client.HistoryAsync(sid), e => e!["type"]!.GetValue<string>() == "maintenance.reply_received.v1");

@@ -27,7 +27,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
     public async Task GivenDoctorTopology_WhenVnfmAnswersLikeTheSampleAppManager_ThenSessionIsDoneWithEveryHostMaintained()
     {
         await using var server = await DoctorServer.StartAsync(_db);
-        await using var vnfm = await SampleAppManager.StartAsync(server.Client, SimulatedTopologies.DoctorTestProject);
+        await using var vnfm = await SampleAppManager.StartAsync(server, SimulatedTopologies.DoctorTestProject);
         await vnfm.SubscribeAsync();
         var watch = HaPairWatch.Start(server.Cloud);
 
@@ -90,7 +90,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
     public async Task GivenVnfmNacksMaintenance_WhenSessionRuns_ThenItFailsNamingTheNack()
     {
         await using var server = await DoctorServer.StartAsync(_db);
-        await using var vnfm = await SampleAppManager.StartAsync(server.Client, SimulatedTopologies.DoctorTestProject);
+        await using var vnfm = await SampleAppManager.StartAsync(server, SimulatedTopologies.DoctorTestProject);
         vnfm.Answers["MAINTENANCE"] = "NACK";
         await vnfm.SubscribeAsync();
 
@@ -106,7 +106,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
     public async Task GivenVnfmNeverReplies_WhenTheDeadlinePasses_ThenSessionFails()
     {
         await using var server = await DoctorServer.StartAsync(_db);
-        await using var vnfm = await SampleAppManager.StartAsync(server.Client, SimulatedTopologies.DoctorTestProject);
+        await using var vnfm = await SampleAppManager.StartAsync(server, SimulatedTopologies.DoctorTestProject);
         vnfm.Answers["MAINTENANCE"] = "SILENT";
         await vnfm.SubscribeAsync();
 
@@ -122,7 +122,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
     public async Task GivenMigrationsFail_WhenSessionMovesInstances_ThenItFailsAndEveryComputeIsEnabledAgain()
     {
         await using var server = await DoctorServer.StartAsync(_db);
-        await using var vnfm = await SampleAppManager.StartAsync(server.Client, SimulatedTopologies.DoctorTestProject);
+        await using var vnfm = await SampleAppManager.StartAsync(server, SimulatedTopologies.DoctorTestProject);
         await vnfm.SubscribeAsync();
         server.Cloud.InjectFailure("migrate", "*");
 
@@ -142,9 +142,12 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
         var cloud = new SimulatedCloud(new SimulatedCloudOptions { Topology = SimulatedTopologies.DoctorTestName });
         string sid;
         using var vnfmClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await using var vnfm = await SampleAppManager.StartAsync(vnfmClient, SimulatedTopologies.DoctorTestProject);
+        using var cloudClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }.WithToken(TestTokens.Admin);
+        await using var vnfm = await SampleAppManager.StartAsync(vnfmClient, cloudClient, SimulatedTopologies.DoctorTestProject);
         await using (var first = await DoctorServer.StartAsync(_db, cloud, port: port))
         {
+            // The project token lives in the database, so it keeps working on the restarted service.
+            vnfmClient.WithToken((await TestTokens.CreateProjectTokenAsync(first.Client, SimulatedTopologies.DoctorTestProject)).Token);
             await vnfm.SubscribeAsync();
             sid = await first.Client.OpenSessionAsync(TimeSpan.FromSeconds(3));
             await first.Client.WaitForStateAsync(sid, Within, "PREPARE_MAINTENANCE", "START_MAINTENANCE", "PLANNED_MAINTENANCE", "MAINTENANCE_FAILED");
@@ -162,7 +165,7 @@ public sealed class MaintenanceEndToEndTests : IAsyncLifetime
     public async Task GivenRunningSession_WhenDeleted_ThenItStopsAndEveryComputeItDisabledIsEnabledAgain()
     {
         await using var server = await DoctorServer.StartAsync(_db);
-        await using var vnfm = await SampleAppManager.StartAsync(server.Client, SimulatedTopologies.DoctorTestProject);
+        await using var vnfm = await SampleAppManager.StartAsync(server, SimulatedTopologies.DoctorTestProject);
         vnfm.Answers["PREPARE_MAINTENANCE"] = "SILENT";
         await vnfm.SubscribeAsync();
 

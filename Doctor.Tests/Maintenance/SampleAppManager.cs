@@ -19,21 +19,27 @@ namespace Doctor.Tests.Maintenance;
 /// floating IP off an instance about to move and answers MIGRATE for each; on MAINTENANCE_COMPLETE scales back out.
 /// Like a VNFM that must live through Doctor restarts, it acts once per notification (by <c>message_id</c>; a
 /// notification delivered again only gets its reply again) and retries its calls while Doctor is unreachable.
+/// It talks to Doctor with its project's token, as a real VNFM does; the simulated cloud (which stands for the cloud's
+/// own API, Nova/Neutron, where the VNFM has credentials of its own) is reached through a separate admin client.
 /// </summary>
 public sealed class SampleAppManager : IAsyncDisposable
 {
     private readonly WebApplication _listener;
     private readonly HttpClient _doctor;
+    private readonly HttpClient _cloud;
+    private readonly bool _ownsDoctorClient;
     private readonly string _projectId;
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ConcurrentDictionary<string, string> _replied = new(StringComparer.Ordinal);
 
-    private SampleAppManager(WebApplication listener, HttpClient doctor, string projectId)
+    private SampleAppManager(WebApplication listener, HttpClient doctor, HttpClient cloud, string projectId, bool ownsDoctorClient)
     {
         _listener = listener;
         _doctor = doctor;
+        _cloud = cloud;
         _projectId = projectId;
+        _ownsDoctorClient = ownsDoctorClient;
     }
 
     /// <summary>States this manager has been told about, in order (maintenance.scheduled "state" trait).</summary>
@@ -61,13 +67,22 @@ public sealed class SampleAppManager : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
-    public static async Task<SampleAppManager> StartAsync(HttpClient doctor, string projectId)
+    /// <summary>A manager for <paramref name="projectId"/> on <paramref name="server"/>, with a fresh project token.</summary>
+    public static async Task<SampleAppManager> StartAsync(DoctorServer server, string projectId) =>
+        await StartAsync(await server.ProjectClientAsync(projectId, "sample-app-manager"), server.Client, projectId, ownsDoctorClient: true);
+
+    /// <summary>A manager that speaks to Doctor and to the simulated cloud with one client (an admin's, e.g. a service process's).</summary>
+    public static Task<SampleAppManager> StartAsync(HttpClient admin, string projectId) => StartAsync(admin, admin, projectId);
+
+    /// <param name="doctor">Doctor's API with the project's token.</param>
+    /// <param name="cloud">The simulated cloud's API (admin).</param>
+    public static async Task<SampleAppManager> StartAsync(HttpClient doctor, HttpClient cloud, string projectId, bool ownsDoctorClient = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var manager = new SampleAppManager(app, doctor, projectId);
+        var manager = new SampleAppManager(app, doctor, cloud, projectId, ownsDoctorClient);
         app.MapPost("/maintenance", async (HttpContext http) =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body);
@@ -137,7 +152,7 @@ public sealed class SampleAppManager : IAsyncDisposable
                     await ScaleInAsync();
                     break;
                 case "PREPARE_MAINTENANCE" or "PLANNED_MAINTENANCE" when answer == "ACK":
-                    using (var listed = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Rebase(traits["instance_ids"]))))
+                    using (var listed = await SendAsync(_doctor, () => new HttpRequestMessage(HttpMethod.Get, Rebase(traits["instance_ids"]))))
                         affected = await listed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
                     var ids = affected!["instance_ids"]!.AsArray().Select(i => i!.GetValue<string>()).ToList();
                     await SwitchOverAsync(ids);
@@ -164,7 +179,7 @@ public sealed class SampleAppManager : IAsyncDisposable
 
     private async Task ReplyAsync(string replyUrl, JsonNode body, string state, bool resend)
     {
-        using var reply = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, Rebase(replyUrl)) { Content = JsonContent.Create(body) });
+        using var reply = await SendAsync(_doctor, () => new HttpRequestMessage(HttpMethod.Put, Rebase(replyUrl)) { Content = JsonContent.Create(body) });
         // A resent answer may find the window closed by the first one: that is the answer standing, not an error.
         if (!reply.IsSuccessStatusCode && !(resend && reply.StatusCode == System.Net.HttpStatusCode.Conflict))
             _errors.Enqueue($"{state}: reply answered {(int)reply.StatusCode} {await reply.Content.ReadAsStringAsync()}");
@@ -173,14 +188,14 @@ public sealed class SampleAppManager : IAsyncDisposable
     private string Rebase(string url) => ReplyBaseUrl is null ? url : ReplyBaseUrl.TrimEnd('/') + new Uri(url).PathAndQuery;
 
     /// <summary>Sends, and sends again while Doctor cannot be reached (it restarts) or answers 503, up to <see cref="RetryFor"/>.</summary>
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request)
+    private async Task<HttpResponseMessage> SendAsync(HttpClient client, Func<HttpRequestMessage> request)
     {
         var until = DateTime.UtcNow + RetryFor;
         while (true)
         {
             try
             {
-                var response = await _doctor.SendAsync(request());
+                var response = await client.SendAsync(request());
                 if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > until)
                     return response;
                 response.Dispose();
@@ -194,7 +209,7 @@ public sealed class SampleAppManager : IAsyncDisposable
 
     private async Task<List<JsonObject>> InstancesAsync()
     {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/v1/infra/instances?project_id={_projectId}"));
+        using var response = await SendAsync(_cloud, () => new HttpRequestMessage(HttpMethod.Get, $"/v1/infra/instances?project_id={_projectId}"));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<List<JsonObject>>())!;
     }
@@ -203,7 +218,7 @@ public sealed class SampleAppManager : IAsyncDisposable
     {
         foreach (var victim in (await InstancesAsync()).Where(i => i["name"]!.GetValue<string>().StartsWith("nonha", StringComparison.Ordinal)).Take(2))
         {
-            using var deleted = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"/v1/infra/instances/{victim["id"]!.GetValue<string>()}"));
+            using var deleted = await SendAsync(_cloud, () => new HttpRequestMessage(HttpMethod.Delete, $"/v1/infra/instances/{victim["id"]!.GetValue<string>()}"));
             if (deleted.StatusCode != System.Net.HttpStatusCode.NotFound) // gone already: deleted by the try that lost its answer
                 deleted.EnsureSuccessStatusCode();
         }
@@ -214,7 +229,7 @@ public sealed class SampleAppManager : IAsyncDisposable
         for (var i = 0; i < 2; i++)
         {
             var name = $"nonha-scaled-{Guid.NewGuid():N}"[..20];
-            using var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "/v1/infra/instances")
+            using var created = await SendAsync(_cloud, () => new HttpRequestMessage(HttpMethod.Post, "/v1/infra/instances")
             {
                 Content = JsonContent.Create(new { project_id = _projectId, name, vcpus = 1 }),
             });
@@ -234,7 +249,7 @@ public sealed class SampleAppManager : IAsyncDisposable
         if (standby is null)
             return;
         var ip = active["floating_ip"]!.GetValue<string>();
-        using var moved = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"/v1/infra/floating_ips/{ip}")
+        using var moved = await SendAsync(_cloud, () => new HttpRequestMessage(HttpMethod.Put, $"/v1/infra/floating_ips/{ip}")
         {
             Content = JsonContent.Create(new { instance_id = standby["id"]!.GetValue<string>() }),
         });
@@ -245,5 +260,7 @@ public sealed class SampleAppManager : IAsyncDisposable
     {
         await _listener.StopAsync();
         await _listener.DisposeAsync();
+        if (_ownsDoctorClient)
+            _doctor.Dispose();
     }
 }

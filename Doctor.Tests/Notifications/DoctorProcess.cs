@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Doctor.Tests.Infrastructure;
 
 namespace Doctor.Tests.Notifications;
 
@@ -16,7 +17,7 @@ public sealed class DoctorProcess : IAsyncDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) }.WithToken(TestTokens.Admin);
     }
 
     public Uri BaseAddress { get; }
@@ -32,6 +33,7 @@ public sealed class DoctorProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.Environment["Doctor__Postgres"] = connectionString;
+        info.Environment["Doctor__Auth__AdminToken"] = TestTokens.Admin;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in settings)

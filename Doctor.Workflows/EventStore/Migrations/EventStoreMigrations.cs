@@ -10,6 +10,7 @@ internal static class EventStoreMigrations
         Migration0003Alarms.Migration,
         Migration0004Constraints.Migration,
         Migration0006Notifier.Migration,
+        Migration0007AccessTokens.Migration,
         Migration0008SimulatedCloud.Migration,
     ];
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Doctor.Workflows.Notifications.Targets;
 using Microsoft.Extensions.Options;
 
 namespace Doctor.Workflows.Notifications.Delivery;
@@ -28,11 +29,19 @@ public static class WebhookDeliveryServiceCollectionExtensions
         services.TryAddSingleton<WebhookSecrets>();
         services.TryAddSingleton<DeliveryRecovery>();
         services.AddSingleton<WebhookDispatcher>();
+        services.AddWebhookTargets(configuration);
         services.AddHttpClient(WebhookDispatcher.HttpClientName)
             // Each attempt has its own limit (Doctor:Notifier:TimeoutMs); the client's 100 s default must not cut across it.
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             // A webhook that redirects is answered, not followed: the receiver must be the URL the subscriber registered.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            // Every connection goes through the target policy (resolve, check each address, connect); see WebhookTargetPolicy.
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                ConnectCallback = sp.GetRequiredService<WebhookTargetPolicy>().ConnectAsync,
+            })
+            .AddHttpMessageHandler<WebhookTargetRefusals>()
             // The dispatcher logs retries and dead letters itself; a log line per POST would drown them at fault-storm volume.
             .RemoveAllLoggers();
         return services;
