@@ -113,6 +113,8 @@ public sealed class HostileInputTests(HostileInputTests.Factory api) : IClassFix
             SELECT string_agg(format('%s=%s', table_name,
                    (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name), false, true, '')))[1]::text), ' ' ORDER BY table_name)
             FROM information_schema.tables WHERE table_schema = 'doctor' AND table_type = 'BASE TABLE'
+              -- Feed handlers record their progress in the background, whatever the requests do.
+              AND table_name <> 'checkpoints'
             """);
         var rows = (string)(await command.ExecuteScalarAsync())!;
         var cloud = await admin.GetStringAsync("/v1/infra/instances") + await admin.GetStringAsync("/v1/infra/hosts");
