@@ -30,6 +30,8 @@ public sealed class DoctorService : IAsyncDisposable
         var factory = new WebApplicationFactory<Doctor.AdminApi.Faults.InspectorResponse>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Doctor:Postgres", connectionString);
+            // The monitor and consumers of the benchmark are trusted loopback peers: no tokens on the measured path.
+            web.UseSetting("Doctor:Auth:Mode", "none");
             web.UseSetting("Doctor:Simulated:Topology", "empty");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             web.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));

@@ -34,6 +34,8 @@ public sealed class BenchDoctor : IAsyncDisposable
     public static IReadOnlyDictionary<string, string?> Settings(string connectionString) => new Dictionary<string, string?>
     {
         ["Doctor:Postgres"] = connectionString,
+        // The admin and the VNFM of the benchmark are trusted loopback peers: no tokens on the measured path.
+        ["Doctor:Auth:Mode"] = "none",
         ["Doctor:Simulated:Topology"] = SimulatedTopologies.EmptyName,
         ["Doctor:Simulated:ActionLatencyMs"] = "0",
         ["Doctor:Maintenance:MinimumReplyWindow"] = "00:00:00.200",
