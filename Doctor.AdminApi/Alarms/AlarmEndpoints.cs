@@ -1,3 +1,4 @@
+using Doctor.AdminApi.Errors;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,7 +13,6 @@ namespace Doctor.AdminApi.Alarms;
 /// <summary>Aodh's <c>/v2/alarms</c> for event alarms: create, list, show, delete.</summary>
 public static class AlarmEndpoints
 {
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     public static RouteGroupBuilder MapAlarmApi(this IEndpointRouteBuilder routes)
     {
@@ -33,7 +33,7 @@ public static class AlarmEndpoints
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(request.Body, documentOptions: StrictJson, cancellationToken: ct);
+            body = await JsonNode.ParseAsync(request.Body, documentOptions: StrictJson.Document, cancellationToken: ct);
         }
         catch (JsonException e)
         {

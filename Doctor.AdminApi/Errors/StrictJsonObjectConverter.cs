@@ -10,14 +10,13 @@ namespace Doctor.AdminApi.Errors;
 /// </summary>
 internal sealed class StrictJsonObjectConverter : JsonConverter<JsonObject>
 {
-    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
 
     public override JsonObject? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var document = JsonDocument.ParseValue(ref reader);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
             throw new JsonException("expected an object");
-        return JsonNode.Parse(document.RootElement.GetRawText(), documentOptions: Strict) as JsonObject;
+        return JsonNode.Parse(document.RootElement.GetRawText(), documentOptions: StrictJson.Document) as JsonObject;
     }
 
     public override void Write(Utf8JsonWriter writer, JsonObject value, JsonSerializerOptions options) => value.WriteTo(writer, options);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doctor.AdminApi.Alarms;
+using Doctor.AdminApi.Errors;
 using Doctor.AdminApi.Problems;
 using Doctor.Workflows.Faults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,49 +65,12 @@ public static class InspectorEndpoints
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(request.Body, documentOptions: StrictJson, cancellationToken: ct);
+            body = await JsonNode.ParseAsync(request.Body, documentOptions: StrictJson.Document, cancellationToken: ct);
         }
         catch (JsonException e)
         {
             return (null, DomainProblems.BadRequest($"body: malformed JSON ({e.Message})"));
         }
-        return UnstorableText(body, "body") is { } problem ? (null, DomainProblems.BadRequest(problem)) : (body, null);
-    }
-
-    // A key given twice is refused rather than letting the last one win silently.
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
-
-    /// <summary>
-    /// The first string in the tree that is not text we can keep — an unpaired surrogate (not Unicode) or NUL
-    /// (PostgreSQL text refuses it) — named by its path; null when every string is fine.
-    /// </summary>
-    private static string? UnstorableText(JsonNode? node, string path)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var (key, child) in o)
-                    if (UnstorableText(child, $"{path}.{key}") is { } problem)
-                        return problem;
-                return null;
-            case JsonArray a:
-                for (var i = 0; i < a.Count; i++)
-                    if (UnstorableText(a[i], $"{path}[{i}]") is { } problem)
-                        return problem;
-                return null;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                string text;
-                try
-                {
-                    text = v.GetValue<string>();
-                }
-                catch (InvalidOperationException)
-                {
-                    return $"{path}: not valid Unicode text (an unpaired surrogate)";
-                }
-                return text.Contains('\0') ? $"{path}: must not contain NUL (\\u0000)" : null;
-            default:
-                return null;
-        }
+        return StrictJson.FirstUnstorableText(body, "body") is { } problem ? (null, DomainProblems.BadRequest(problem)) : (body, null);
     }
 }

@@ -1,3 +1,4 @@
+using Doctor.AdminApi.Errors;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -20,7 +21,6 @@ namespace Doctor.AdminApi.Notifications;
 public static class SubscriptionEndpoints
 {
     private const int DefaultLimit = 1_000;
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     public static IEndpointRouteBuilder MapNotifierApi(this IEndpointRouteBuilder routes)
     {
@@ -47,7 +47,7 @@ public static class SubscriptionEndpoints
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(request.Body, documentOptions: StrictJson, cancellationToken: ct);
+            body = await JsonNode.ParseAsync(request.Body, documentOptions: StrictJson.Document, cancellationToken: ct);
         }
         catch (JsonException e)
         {
