@@ -38,6 +38,14 @@ public sealed record FaultRecorded(FaultReceived Fault, PolicyDecided Decision, 
     public DateTimeOffset At => Correlation.At;
 }
 
+/// <summary>
+/// The faults of one monitor report that fence nothing, in one event of the report's stream (<c>faults-{id}</c>), each
+/// a whole <see cref="FaultRecorded"/> under its own incident id: a bulk report of 500 non-critical events is one
+/// durable row, not 500 streams. Such an incident never gets a later event (only open incidents repeat or resolve),
+/// so it needs no stream of its own; it is listed, queried and profiled like any other.
+/// </summary>
+public sealed record FaultBatchRecorded(IReadOnlyList<FaultRecorded> Faults);
+
 /// <summary>The incident and its notifications were durably appended at <paramref name="AppendedAt"/> and handed to the notifier at <paramref name="At"/>.</summary>
 public sealed record NotificationsHandedOver(int Count, DateTimeOffset AppendedAt, DateTimeOffset At) : IFaultEvent;
 

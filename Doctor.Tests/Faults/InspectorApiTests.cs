@@ -111,7 +111,7 @@ public class InspectorApiTests(DoctorApiFactory api) : IClassFixture<DoctorApiFa
 
     private async Task<long> IncidentEventCountAsync()
     {
-        await using var cmd = api.Database.DataSource.CreateCommand("SELECT count(*) FROM doctor.events WHERE stream_id LIKE 'incident-%'");
+        await using var cmd = api.Database.DataSource.CreateCommand("SELECT count(*) FROM doctor.events WHERE stream_id LIKE 'incident-%' OR stream_id LIKE 'faults-%'");
         try
         {
             return (long)(await cmd.ExecuteScalarAsync())!;

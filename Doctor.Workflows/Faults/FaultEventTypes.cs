@@ -11,12 +11,19 @@ public static class FaultEventTypes
 
     public static string StreamId(string incidentId) => StreamPrefix + incidentId;
 
+    /// <summary>The stream of one monitor report's faults that fence nothing (<see cref="FaultBatchRecorded"/>).</summary>
+    public const string ReportStreamType = "fault-report";
+    public const string ReportStreamPrefix = "faults-";
+
+    public static string ReportStreamId(string reportId) => ReportStreamPrefix + reportId;
+
     public static void Register(EventTypeRegistry registry)
     {
         registry.Register<FaultReceived>("fault.received.v1");
         registry.Register<PolicyDecided>("fault.policy_decided.v1");
         registry.Register<FaultCorrelated>("fault.correlated.v1");
         registry.Register<FaultRecorded>("fault.recorded.v1");
+        registry.Register<FaultBatchRecorded>("fault.batch_recorded.v1");
         registry.Register<FaultNotificationsEmitted>(FaultNotificationsEmitted.TypeName);
         registry.Register<NotificationsHandedOver>("fault.notifications_handed_over.v1");
         registry.Register<HostMarkedDown>("fault.host_marked_down.v1");

@@ -60,6 +60,7 @@ public sealed class FaultInspector(
         var repeats = new List<(int Index, string IncidentId, Task Appended, RecordRepeat Command)>();
         var recoveries = new List<(int Index, string Host, string Cause)>();
         var mine = new List<(string Host, TaskCompletionSource Appended)>();
+        var batched = new List<(int Index, string IncidentId, FaultRecorded Fault)>();
 
         for (var i = 0; i < reports.Count; i++)
         {
@@ -149,16 +150,28 @@ public sealed class FaultInspector(
                 : null;
             // The notifications are stored as one compact record, expanded only after the append: the append is what the
             // first webhook waits for, and nothing else should delay it.
+            if (outbox is null && events is [FaultRecorded only])
+            {
+                // Fences nothing and tells no one: recorded with the report's other such faults, in one event.
+                batched.Add((i, incidentId, only));
+                metrics.Incident(verdict.ToString().ToLowerInvariant());
+                continue;
+            }
             var toAppend = new List<EventToAppend>(events.Count + 1);
             foreach (var evt in events)
-                toAppend.Add(types.Serialize(evt, Guid.NewGuid()));
+                toAppend.Add(types.Serialize(evt, Guid.CreateVersion7()));
             if (outbox is not null)
-                toAppend.Add(types.Serialize(outbox, Guid.NewGuid()));
+                toAppend.Add(types.Serialize(outbox, Guid.CreateVersion7()));
             appends.Add(new StreamAppend(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.NoStream, toAppend, metadata));
             opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), events.Count, outbox, host?.Name));
             metrics.Incident(verdict.ToString().ToLowerInvariant());
         }
 
+        if (batched.Count > 0)
+        {
+            appends.Add(new StreamAppend(FaultEventTypes.ReportStreamId(metadata.CorrelationId!), FaultEventTypes.ReportStreamType, ExpectedVersion.NoStream,
+                [types.Serialize(new FaultBatchRecorded([.. batched.Select(b => b.Fault)]), Guid.CreateVersion7())], metadata));
+        }
         if (appends.Count > 0)
         {
             // The one durable write of the fast path: incidents and their notifications commit together.
@@ -168,6 +181,12 @@ public sealed class FaultInspector(
                 results = await store.AppendManyAsync(appends, ct);
                 for (var k = 0; k < opened.Count; k++)
                     book.Put(opened[k].IncidentId, opened[k].State, results[k].StreamVersion);
+                foreach (var (index, incidentId, fault) in batched)
+                {
+                    var state = FaultIncident.Evolve(IncidentState.Initial, fault);
+                    book.Put(incidentId, state, 0);
+                    outcomes[index] = new FaultOutcome(incidentId, Verdict(state.Verdict), fault.Fault.Host, 0);
+                }
             }
             finally
             {
@@ -201,11 +220,7 @@ public sealed class FaultInspector(
                 if (o.State.Verdict == FaultVerdict.Fence && o.Host is not null)
                     fencing.Add((o, Task.Run(() => FenceAsync(o, CancellationToken.None), CancellationToken.None), notifications.Count, clock.GetUtcNow()));
                 notified += notifications.Count;
-                outcomes[o.Index] = new FaultOutcome(o.IncidentId, o.State.Verdict.ToString().ToLowerInvariant() switch
-                {
-                    "inmaintenance" => "in_maintenance",
-                    var v => v,
-                }, o.State.Fault!.Host, notifications.Count);
+                outcomes[o.Index] = new FaultOutcome(o.IncidentId, Verdict(o.State.Verdict), o.State.Fault!.Host, notifications.Count);
             }
             metrics.Notifications(notified);
             if (fencing.Count > 0)
@@ -365,13 +380,13 @@ public sealed class FaultInspector(
                 foreach (var evt in FaultIncident.Decide(command, after))
                 {
                     after = FaultIncident.Evolve(after, evt);
-                    toAppend.Add(types.Serialize(evt, Guid.NewGuid()));
+                    toAppend.Add(types.Serialize(evt, Guid.CreateVersion7()));
                 }
             }
             if (toAppend.Count == 0)
                 return [];
             if (outbox is not null)
-                toAppend.Add(types.Serialize(outbox, Guid.NewGuid()));
+                toAppend.Add(types.Serialize(outbox, Guid.CreateVersion7()));
             try
             {
                 var result = await store.AppendAsync(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.Exactly(version), toAppend, metadata, ct);
@@ -398,6 +413,8 @@ public sealed class FaultInspector(
         }
         return (state, version);
     }
+
+    private static string Verdict(FaultVerdict verdict) => verdict == FaultVerdict.InMaintenance ? "in_maintenance" : verdict.ToString().ToLowerInvariant();
 
     private static readonly TaskCompletionSource CompletedSource = Completed();
 

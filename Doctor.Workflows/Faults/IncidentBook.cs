@@ -7,7 +7,8 @@ using Npgsql;
 namespace Doctor.Workflows.Faults;
 
 /// <summary>
-/// Every incident of this node, folded, with its stream version: the fault query, the profile index and the open
+/// Every incident of this node, folded, with its stream version (0 for a fault that fenced nothing, recorded in its
+/// report's stream — <see cref="FaultBatchRecorded"/>): the fault query, the profile index and the open
 /// faults per resource (<see cref="IActiveFaults"/>) read it. Rebuilt from the store on first use, then kept current
 /// by the inspector as it appends. One writer node is assumed (docs/faults.md).
 /// </summary>
@@ -28,7 +29,7 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
             if (_loaded)
                 return;
             await using var cmd = dataSource.CreateCommand(
-                "SELECT stream_id, version, type, data::text FROM doctor.events WHERE stream_id LIKE 'incident-%' ORDER BY seq");
+                "SELECT stream_id, version, type, data::text FROM doctor.events WHERE stream_id LIKE 'incident-%' OR stream_id LIKE 'faults-%' ORDER BY seq");
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var folded = new Dictionary<string, (IncidentState State, long Version)>(StringComparer.Ordinal);
             while (await reader.ReadAsync(ct))
@@ -36,6 +37,16 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
                 var streamId = reader.GetString(0);
                 var recorded = new RecordedEvent(0, Guid.Empty, streamId, reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
                     EventMetadata.Engine("load"), default);
+                if (streamId.StartsWith(FaultEventTypes.ReportStreamPrefix, StringComparison.Ordinal))
+                {
+                    // A report's faults that fenced nothing: each is a whole incident, with no stream of its own.
+                    if (types.Deserialize(recorded) is FaultBatchRecorded report)
+                    {
+                        foreach (var fault in report.Faults)
+                            folded[FaultEventTypes.StreamId(fault.Fault.IncidentId)] = (FaultIncident.Evolve(IncidentState.Initial, fault), 0);
+                    }
+                    continue;
+                }
                 var (state, _) = folded.TryGetValue(streamId, out var known) ? known : (IncidentState.Initial, 0L);
                 if (types.Deserialize(recorded) is IFaultEvent evt)
                     state = FaultIncident.Evolve(state, evt);
