@@ -13,18 +13,50 @@ public static class StrictJson
     /// The first string in the tree that is not text we can keep — an unpaired surrogate (not Unicode) or NUL
     /// (PostgreSQL text refuses it) — named by its path; null when every string is fine.
     /// </summary>
-    public static string? FirstUnstorableText(JsonNode? node, string path)
+    public static string? FirstUnstorableText(JsonNode? node, string path) =>
+        // Paths are built only when there is something to name: a bulk report of 500 events is checked without a string allocated.
+        AllStorable(node) ? null : FirstUnstorableTextNamed(node, path);
+
+    private static bool AllStorable(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, child) in o)
+                    if (!AllStorable(child))
+                        return false;
+                return true;
+            case JsonArray a:
+                foreach (var child in a)
+                    if (!AllStorable(child))
+                        return false;
+                return true;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    return !v.GetValue<string>().Contains('\0');
+                }
+                catch (InvalidOperationException)
+                {
+                    return false;
+                }
+            default:
+                return true;
+        }
+    }
+
+    private static string? FirstUnstorableTextNamed(JsonNode? node, string path)
     {
         switch (node)
         {
             case JsonObject o:
                 foreach (var (key, child) in o)
-                    if (FirstUnstorableText(child, $"{path}.{key}") is { } problem)
+                    if (FirstUnstorableTextNamed(child, $"{path}.{key}") is { } problem)
                         return problem;
                 return null;
             case JsonArray a:
                 for (var i = 0; i < a.Count; i++)
-                    if (FirstUnstorableText(a[i], $"{path}[{i}]") is { } problem)
+                    if (FirstUnstorableTextNamed(a[i], $"{path}[{i}]") is { } problem)
                         return problem;
                 return null;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:

@@ -62,6 +62,7 @@ public sealed class FaultInspector(
         var mine = new List<(string Host, TaskCompletionSource Appended)>();
         var batched = new List<(int Index, string IncidentId, FaultRecorded Fault)>();
 
+        var ids = BulkGuids.Take(reports.Count * 2);
         for (var i = 0; i < reports.Count; i++)
         {
             var report = reports[i];
@@ -71,7 +72,7 @@ public sealed class FaultInspector(
                 recoveries.Add((i, report.Hostname ?? "", report.Type));
                 continue;
             }
-            var faultId = Guid.NewGuid().ToString();
+            var faultId = ids[2 * i].ToString();
             var host = report.Hostname is null ? null : map.Host(report.Hostname);
             var verdict = FaultVerdict.Recorded;
             var reason = $"policy: {report.Type} is recorded only";
@@ -115,7 +116,7 @@ public sealed class FaultInspector(
             }
             var decidedAt = clock.GetUtcNow();
 
-            var incidentId = Guid.NewGuid().ToString();
+            var incidentId = ids[2 * i + 1].ToString();
             if (verdict == FaultVerdict.Fence && host is not null)
             {
                 var appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

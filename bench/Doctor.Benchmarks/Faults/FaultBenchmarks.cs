@@ -150,7 +150,7 @@ public static class FaultBenchmarks
         var elapsed = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         Console.WriteLine();
         Console.WriteLine($"## Sustained ingest: PUT of 500 record-only events × 4 concurrent monitors, {duration.TotalSeconds:F0} s");
-        Console.WriteLine($"{accepted:N0} events in {elapsed:F1} s = **{accepted / elapsed:N0} events/s** (each event: one incident stream holding one `fault.recorded` event, durably appended); " +
+        Console.WriteLine($"{accepted:N0} events in {elapsed:F1} s = **{accepted / elapsed:N0} events/s** (each PUT: one durable `fault.batch_recorded` event of 500 `fault.recorded` incidents); " +
                           $"PUT of 500: p50 {new Sample(latencies).Percentile(50):F1} ms, p99 {new Sample(latencies).Percentile(99):F1} ms");
     }
 
