@@ -12,5 +12,6 @@ internal static class EventStoreMigrations
         Migration0006Notifier.Migration,
         Migration0007AccessTokens.Migration,
         Migration0008SimulatedCloud.Migration,
+        Migration0009NotifierNodes.Migration,
     ];
 }
