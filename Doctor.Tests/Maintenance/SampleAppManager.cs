@@ -59,6 +59,9 @@ public sealed class SampleAppManager : IAsyncDisposable
     /// <summary>Deliveries received per notification <c>message_id</c> (one notification, however many alarms or retries).</summary>
     public ConcurrentDictionary<string, int> Messages { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The <c>X-Doctor-Event-Id</c>s each notification <c>message_id</c> arrived with (one per subscriber and endpoint, however often repeated).</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> EventIds { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When set, the links in notifications (<c>reply_url</c>, <c>instance_ids</c>) are followed on this base URL instead (another node of the same Doctor).</summary>
     public string? ReplyBaseUrl { get; set; }
 
@@ -90,6 +93,7 @@ public sealed class SampleAppManager : IAsyncDisposable
             var eventId = http.Request.Headers["X-Doctor-Event-Id"].ToString() is { Length: > 0 } header ? header : messageId;
             manager.Deliveries.AddOrUpdate(eventId, 1, (_, n) => n + 1);
             manager.Messages.AddOrUpdate(messageId, 1, (_, n) => n + 1);
+            manager.EventIds.GetOrAdd(messageId, _ => new(StringComparer.Ordinal)).TryAdd(eventId, 0);
             // Answer the webhook at once and act in the background, as a VNFM would.
             _ = Task.Run(() => manager.OnAlarmAsync(body!));
             return Results.Ok();
