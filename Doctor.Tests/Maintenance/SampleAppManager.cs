@@ -65,6 +65,9 @@ public sealed class SampleAppManager : IAsyncDisposable
     /// <summary>When set, the links in notifications (<c>reply_url</c>, <c>instance_ids</c>) are followed on this base URL instead (another node of the same Doctor).</summary>
     public string? ReplyBaseUrl { get; set; }
 
+    /// <summary>How long the manager takes before answering a notification (a first answer; a resent one goes at once).</summary>
+    public TimeSpan ReplyDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>How long a call waits for an unreachable Doctor (restarting) before it counts as an error.</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromSeconds(90);
 
@@ -169,6 +172,8 @@ public sealed class SampleAppManager : IAsyncDisposable
             }
             var replyBody = JsonSerializer.SerializeToNode(new { state = $"{answer}_{state}", instance_actions = actions, session_id = traits["session_id"] })!;
             _replied[messageId] = replyBody.ToJsonString();
+            if (ReplyDelay > TimeSpan.Zero)
+                await Task.Delay(ReplyDelay);
             await ReplyAsync(replyUrl, replyBody, state, resend: false);
         }
         catch (Exception e)
