@@ -27,6 +27,17 @@ public sealed record PolicyDecided(FaultVerdict Verdict, string Affects, string 
 /// <summary>The virtual resources the fault reaches, from the cached resource map.</summary>
 public sealed record FaultCorrelated(IReadOnlyList<AffectedInstance> Instances, DateTimeOffset At) : IFaultEvent;
 
+/// <summary>
+/// A fault that fences nothing — recorded only, counted toward aggregation, about an unknown host, or on a host in
+/// maintenance — received, decided and correlated in one event: monitors may send thousands of these a second, and one
+/// row each instead of three is what keeps that ingest durable. Folds exactly like the three events it stands for.
+/// </summary>
+public sealed record FaultRecorded(FaultReceived Fault, PolicyDecided Decision, FaultCorrelated Correlation) : IFaultEvent
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset At => Correlation.At;
+}
+
 /// <summary>The incident and its notifications were durably appended at <paramref name="AppendedAt"/> and handed to the notifier at <paramref name="At"/>.</summary>
 public sealed record NotificationsHandedOver(int Count, DateTimeOffset AppendedAt, DateTimeOffset At) : IFaultEvent;
 

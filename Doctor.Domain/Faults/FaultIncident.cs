@@ -2,7 +2,8 @@ namespace Doctor.Domain.Faults;
 
 /// <summary>
 /// The fault incident decider (DESIGN.md §3, stream <c>incident-{id}</c>): a fault is received, the policy decides,
-/// the fault is correlated with the instances it reaches; then the fencing stages are recorded as they complete, and
+/// the fault is correlated with the instances it reaches (one <see cref="FaultRecorded"/> event when the verdict fences
+/// nothing); then the fencing stages are recorded as they complete, and
 /// the host's return resolves it. Recording a stage twice changes nothing (a retried action is harmless).
 /// </summary>
 public static class FaultIncident
@@ -24,6 +25,11 @@ public static class FaultIncident
         command switch
         {
             OpenIncident when state.Status != IncidentStatus.None => throw new IncidentAlreadyOpened(state.IncidentId!),
+            OpenIncident o when o.Verdict != FaultVerdict.Fence =>
+            [
+                new FaultRecorded(o.Fault, new PolicyDecided(o.Verdict, o.Affects, o.Reason, o.CorrelatedFaultIds, o.DecidedAt),
+                    new FaultCorrelated(o.Instances, o.CorrelatedAt)),
+            ],
             OpenIncident o =>
             [
                 o.Fault,
@@ -51,6 +57,7 @@ public static class FaultIncident
     public static IncidentState Evolve(IncidentState state, IFaultEvent evt) =>
         evt switch
         {
+            FaultRecorded r => Evolve(Evolve(Evolve(state, r.Fault), r.Decision), r.Correlation),
             FaultReceived r => (state with { Fault = r }).WithStage(StageNames.Received, r.At),
             PolicyDecided p => (state with
             {

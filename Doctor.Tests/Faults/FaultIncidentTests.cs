@@ -23,6 +23,24 @@ public class FaultIncidentTests
             new PolicyDecided(FaultVerdict.Fence, "host", "policy", [], T0.AddTicks(10)),
             new FaultCorrelated(Vms, T0.AddTicks(20)));
 
+    [Theory]
+    [InlineData(FaultVerdict.Recorded)]
+    [InlineData(FaultVerdict.Counted)]
+    [InlineData(FaultVerdict.Unmatched)]
+    [InlineData(FaultVerdict.InMaintenance)]
+    public void GivenNothing_WhenOpenWithAVerdictThatFencesNothing_ThenOneFaultRecorded_FoldingLikeTheThreeItStandsFor(FaultVerdict verdict)
+    {
+        var decision = new PolicyDecided(verdict, "host", "policy", [], T0.AddTicks(10));
+        var correlation = new FaultCorrelated(Vms, T0.AddTicks(20));
+        FaultSpec.Given().When(Open(verdict)).Then(new FaultRecorded(Received(), decision, correlation));
+        var one = FaultIncident.Fold(Opened(verdict));
+        var three = FaultIncident.Fold([Received(), decision, correlation]);
+        Assert.Equal(IncidentStatus.Recorded, one.Status);
+        Assert.Equal(three.Stages, one.Stages);
+        Assert.Equal(three.Instances, one.Instances);
+        Assert.Equal(three.Verdict, one.Verdict);
+    }
+
     [Fact]
     public void GivenOpened_WhenOpenAgain_ThenRefusedAsConflict() =>
         FaultSpec.Given(Opened()).When(Open()).ThenRefuses<IncidentAlreadyOpened>(RuleKind.Conflict);

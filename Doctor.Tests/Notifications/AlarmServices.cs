@@ -25,6 +25,7 @@ public sealed class AlarmServices : IAsyncDisposable
     public NotifierNode Node => _provider.GetRequiredService<NotifierNode>();
     public DeliveryRecovery Recovery => _provider.GetRequiredService<DeliveryRecovery>();
     public WebhookSecrets Secrets => _provider.GetRequiredService<WebhookSecrets>();
+    public Doctor.Workflows.Notifications.NotificationShortcut Shortcut => _provider.GetRequiredService<Doctor.Workflows.Notifications.NotificationShortcut>();
     public CollectedDeadLetters DeadLetters { get; private init; } = new();
 
     public static AlarmServices Create(NpgsqlDataSource dataSource, int maxAttempts = 4, int baseDelayMs = 1, int timeoutMs = 10_000)

@@ -147,13 +147,15 @@ public sealed class FaultInspector(
                     instanceUpdates: affects == FaultRule.AffectsHost, correlatedAt)
                 : notify ? FaultNotifications.ForFault(fault, instances, correlated, "maintenance", "MAINTENANCE", instanceUpdates: false, correlatedAt)
                 : [];
-            var toAppend = new List<EventToAppend>(events.Count + notifications.Count);
+            // Notifications batched into few outbox events: the append is what the first webhook waits for.
+            var batches = FaultNotifications.Batches(notifications);
+            var toAppend = new List<EventToAppend>(events.Count + batches.Count);
             foreach (var evt in events)
                 toAppend.Add(types.Serialize(evt, Guid.NewGuid()));
-            foreach (var notification in notifications)
-                toAppend.Add(types.Serialize(notification, Guid.NewGuid()));
+            foreach (var batch in batches)
+                toAppend.Add(types.Serialize(batch, Guid.NewGuid()));
             appends.Add(new StreamAppend(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.NoStream, toAppend, metadata));
-            opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), toAppend, notifications.Count, host?.Name));
+            opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), events.Count, batches, notifications.Count, host?.Name));
             metrics.Incident(verdict.ToString().ToLowerInvariant());
         }
 
@@ -176,14 +178,17 @@ public sealed class FaultInspector(
                 }
             }
             var appendedAt = clock.GetUtcNow();
-            var recorded = new List<RecordedEvent>();
+            var handover = new List<AppendedNotification>();
             for (var k = 0; k < opened.Count; k++)
             {
                 var o = opened[k];
-                foreach (var r in AppendedEvents.From(results[k], o.Events, metadata, appendedAt))
+                // The part's events took consecutive positions from FirstSeq (AppendedEvents): the batches follow the incident's own events.
+                var seq = results[k].FirstSeq + o.IncidentEvents;
+                foreach (var batch in o.Batches)
                 {
-                    if (r.Type == NotificationEmitted.TypeName)
-                        recorded.Add(r);
+                    foreach (var notification in batch.Notifications)
+                        handover.Add(new AppendedNotification(notification, seq));
+                    seq++;
                 }
                 outcomes[o.Index] = new FaultOutcome(o.IncidentId, o.State.Verdict.ToString().ToLowerInvariant() switch
                 {
@@ -191,15 +196,26 @@ public sealed class FaultInspector(
                     var v => v,
                 }, o.State.Fault!.Host, o.Notifications);
             }
-            metrics.Notifications(recorded.Count);
+            metrics.Notifications(handover.Count);
 
-            // Fencing starts now, beside the hand-over, never before the append and never in its way.
-            var fenced = opened.Where(o => o.State.Verdict == FaultVerdict.Fence && o.Host is not null).ToList();
-            var actions = fenced.Select(o => Task.Run(() => FenceAsync(o, CancellationToken.None), CancellationToken.None)).ToList();
-            await shortcut.DeliverNowAsync(recorded, ct);
+            // Notification first (DESIGN.md §8): the owners' webhooks are queued before any driver call starts, so no
+            // fencing work competes with routing them; fencing follows at once and runs beside the deliveries.
+            try
+            {
+                await shortcut.DeliverNowAsync(handover, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Durable already: the feed delivers what the fast lane could not hand over. Fencing must start anyway.
+                logger.LogError(e, "fast lane: handing {Count} fault notifications over failed; the feed delivers them", handover.Count);
+            }
             var handedOverAt = clock.GetUtcNow();
+            var fenced = opened.Where(o => o.State.Verdict == FaultVerdict.Fence && o.Host is not null).ToList();
             if (fenced.Count > 0)
+            {
+                var actions = fenced.Select(o => Task.Run(() => FenceAsync(o, CancellationToken.None), CancellationToken.None)).ToList();
                 Track(RecordFencingAsync(fenced, actions, appendedAt, handedOverAt, metadata));
+            }
         }
 
         foreach (var (index, incidentId, appended, command) in repeats)
@@ -249,7 +265,7 @@ public sealed class FaultInspector(
         var notifications = FaultNotifications.ForRecovery(incident.Fault!, incident.Instances, "active", clock.GetUtcNow());
         List<FaultCommand> commands = [.. failures, new ResolveIncident(cause, notifications.Count, clock.GetUtcNow())];
         var recorded = await ExecuteAsync(incidentId, commands, notifications, metadata, ct);
-        await shortcut.DeliverNowAsync([.. recorded.Where(r => r.Type == NotificationEmitted.TypeName)], ct);
+        await shortcut.DeliverNowAsync(recorded, ct);
         return (incidentId, notifications.Count);
     }
 
@@ -359,8 +375,8 @@ public sealed class FaultInspector(
             }
             if (toAppend.Count == 0)
                 return [];
-            foreach (var notification in notifications)
-                toAppend.Add(types.Serialize(notification, Guid.NewGuid()));
+            foreach (var batch in FaultNotifications.Batches(notifications))
+                toAppend.Add(types.Serialize(batch, Guid.NewGuid()));
             try
             {
                 var result = await store.AppendAsync(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.Exactly(version), toAppend, metadata, ct);
@@ -408,5 +424,6 @@ public sealed class FaultInspector(
         _ = task.ContinueWith(t => _fencing.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    private sealed record Opened(int Index, string IncidentId, IncidentState State, IReadOnlyList<EventToAppend> Events, int Notifications, string? Host);
+    private sealed record Opened(
+        int Index, string IncidentId, IncidentState State, int IncidentEvents, IReadOnlyList<NotificationBatchEmitted> Batches, int Notifications, string? Host);
 }

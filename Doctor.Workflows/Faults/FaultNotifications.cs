@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doctor.Domain.Faults;
 using Doctor.Workflows.Notifications;
@@ -29,7 +30,7 @@ public static class FaultNotifications
                 payload["fault_id"] = fault.FaultId;
                 payload["fault_type"] = fault.FaultType;
                 payload["severity"] = fault.Severity;
-                payload["event_time"] = fault.EventTime;
+                payload["event_time"] = Time(fault.EventTime);
                 payload["probable_cause"] = fault.ProbableCause;
                 result.Add(new NotificationEmitted(Guid.NewGuid().ToString(), InstanceUpdate, instance.ProjectId, payload, now));
             }
@@ -43,6 +44,22 @@ public static class FaultNotifications
             result.Add(new NotificationEmitted(Guid.NewGuid().ToString(), DoctorFault, owner.Key, payload, now));
         }
         return result;
+    }
+
+    /// <summary>Outbox events never hold more notifications than this: a row stays a few hundred kilobytes at most.</summary>
+    public const int MaxPerOutboxEvent = 500;
+
+    /// <summary>
+    /// The outbox events for <paramref name="notifications"/>, in order: one per <see cref="MaxPerOutboxEvent"/>, so an
+    /// incident on a host of 100 instances adds one event row to the append, not 110 — and a 100-host failure 100, not
+    /// 10,000 — whatever the number of owners.
+    /// </summary>
+    public static List<NotificationBatchEmitted> Batches(IReadOnlyList<NotificationEmitted> notifications)
+    {
+        var batches = new List<NotificationBatchEmitted>((notifications.Count + MaxPerOutboxEvent - 1) / MaxPerOutboxEvent);
+        for (var start = 0; start < notifications.Count; start += MaxPerOutboxEvent)
+            batches.Add(new NotificationBatchEmitted([.. notifications.Skip(start).Take(MaxPerOutboxEvent)]));
+        return batches;
     }
 
     /// <summary>The host is back: each instance's recovered state, host UP.</summary>
@@ -59,6 +76,10 @@ public static class FaultNotifications
         }
         return result;
     }
+
+    // As the feed reads it back (a JSON string), not a CLR DateTimeOffset: the fast lane routes these very objects, and
+    // alarm traits and subscription filters must see the same value on both paths.
+    private static JsonNode Time(DateTimeOffset time) => JsonSerializer.SerializeToNode(time)!;
 
     private static JsonObject InstancePayload(AffectedInstance instance, string? host, string state, string hostStatus) => new()
     {
@@ -80,7 +101,7 @@ public static class FaultNotifications
             ["fault_id"] = fault.FaultId,
             ["fault_type"] = fault.FaultType,
             ["severity"] = fault.Severity,
-            ["event_time"] = fault.EventTime,
+            ["event_time"] = Time(fault.EventTime),
             ["probable_cause"] = fault.ProbableCause,
             ["correlated_fault_ids"] = ids,
             ["is_root_cause"] = true,

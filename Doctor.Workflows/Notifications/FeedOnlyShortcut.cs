@@ -6,4 +6,6 @@ namespace Doctor.Workflows.Notifications;
 public sealed class FeedOnlyShortcut : INotificationShortcut
 {
     public ValueTask DeliverNowAsync(IReadOnlyList<RecordedEvent> appended, CancellationToken ct) => ValueTask.CompletedTask;
+
+    public ValueTask DeliverNowAsync(IReadOnlyList<AppendedNotification> appended, CancellationToken ct) => ValueTask.CompletedTask;
 }

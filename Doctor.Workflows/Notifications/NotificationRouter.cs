@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Notifications.Alarms;
 using Doctor.Workflows.Notifications.Delivery;
@@ -36,7 +37,9 @@ public sealed class NotificationRouter(AlarmDirectory alarms, SubscriptionDirect
         var deliveries = new List<WebhookDelivery>();
         IReadOnlyList<EventTrait>? traits = null;
         // Hearing() is a snapshot: a state stored below is seen by the next notification, not by this loop.
-        foreach (var alarm in alarms.Hearing(notification.ProjectId))
+        // As a string query compares it (TraitText), so a bound alarm is found exactly when its condition can hold.
+        var instanceId = notification.Payload?["instance_id"] is JsonValue id ? TraitText.Of(id) : null;
+        foreach (var alarm in alarms.Hearing(notification.ProjectId, instanceId))
         {
             if (AlarmEvaluator.Evaluate(alarm, notification) is not { } firing)
                 continue;
@@ -62,30 +65,6 @@ public sealed class NotificationRouter(AlarmDirectory alarms, SubscriptionDirect
 
     /// <summary>The subscriber name of an alarm's deliveries and secret.</summary>
     public static string AlarmSubscriber(Guid alarmId) => $"alarm:{alarmId}";
-
-    /// <summary>The notification in <paramref name="recorded"/>, or null (logged) when it is not a usable one.</summary>
-    public static NotificationEmitted? Read(RecordedEvent recorded, ILogger logger)
-    {
-        if (recorded.Type != NotificationEmitted.TypeName)
-            return null;
-        NotificationEmitted? notification;
-        try
-        {
-            notification = JsonSerializer.Deserialize<NotificationEmitted>(recorded.Data);
-        }
-        catch (JsonException e)
-        {
-            notification = null;
-            logger.LogError(e, "event {Seq} ({EventId}): not a readable {Type}", recorded.Seq, recorded.Id, NotificationEmitted.TypeName);
-        }
-        if (notification is null || string.IsNullOrEmpty(notification.MessageId) || string.IsNullOrEmpty(notification.EventType))
-        {
-            // Skipped, not thrown: the runner would hand the same batch again forever and every later notification would wait.
-            logger.LogError("event {Seq} ({EventId}): notification without message_id or event_type, skipped", recorded.Seq, recorded.Id);
-            return null;
-        }
-        return notification.Payload is null ? notification with { Payload = [] } : notification;
-    }
 
     private async Task AddAsync(
         List<WebhookDelivery> deliveries, NotificationEmitted notification, long seq, string subscriber, IReadOnlyList<Uri> endpoints, byte[] body, CancellationToken ct)

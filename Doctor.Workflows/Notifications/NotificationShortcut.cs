@@ -7,47 +7,74 @@ namespace Doctor.Workflows.Notifications;
 /// <summary>
 /// The fast lane (DESIGN.md §7/§8): the fault path hands its appended notifications here right after the append; they
 /// are routed and queued at once, and their rows are written in parallel with the first POSTs instead of before them.
-/// The feed reaches the same notifications later, computes the same delivery ids, and sends nothing twice: its insert
-/// finds the rows already there, or the dispatcher refuses an id it holds. If the process dies before the rows are
-/// written, the feed (whose checkpoint is behind) records and sends them after the restart, with the same event ids.
+/// The feed reaches the same notifications later and skips those whose rows the fast lane wrote
+/// (<see cref="FastLaneHandoffs"/>); on another node, or if the rows were not written, it routes them again, computes
+/// the same delivery ids, and sends nothing twice: its insert finds the rows already there, or the dispatcher refuses
+/// an id it holds. If the process dies before the rows are written, the feed (whose checkpoint is behind) records and
+/// sends them after the restart, with the same event ids.
 /// </summary>
 public sealed class NotificationShortcut(
-    NotificationRouter router, DeliveryStore store, DeliveryRecovery recovery, WebhookDispatcher dispatcher, ILogger<NotificationShortcut> logger)
+    NotificationRouter router, DeliveryStore store, DeliveryRecovery recovery, WebhookDispatcher dispatcher, FastLaneHandoffs handoffs,
+    ILogger<NotificationShortcut> logger)
     : INotificationShortcut
 {
-    public async ValueTask DeliverNowAsync(IReadOnlyList<RecordedEvent> appended, CancellationToken ct)
+    public ValueTask DeliverNowAsync(IReadOnlyList<RecordedEvent> appended, CancellationToken ct)
     {
-        List<WebhookDelivery>? deliveries = null;
+        var notifications = new List<AppendedNotification>();
         foreach (var recorded in appended)
         {
-            if (recorded.Type != NotificationEmitted.TypeName)
-                continue;
-            if (deliveries is null)
-            {
-                await recovery.EnsureRecoveredAsync(ct);
-                await router.EnsureLoadedAsync(ct);
-                deliveries = [];
-            }
-            if (NotificationRouter.Read(recorded, logger) is { } notification)
-                deliveries.AddRange(await router.RouteAsync(notification, recorded.Seq, ct));
+            foreach (var notification in OutboxNotifications.Read(recorded, logger))
+                notifications.Add(new AppendedNotification(notification, recorded.Seq));
         }
-        if (deliveries is not { Count: > 0 })
-            return;
-        var rows = RecordAsync(deliveries);
-        foreach (var delivery in deliveries)
-            dispatcher.Enqueue(delivery with { Recorded = rows });
+        return DeliverNowAsync(notifications, ct);
     }
 
-    private async Task RecordAsync(IReadOnlyList<WebhookDelivery> deliveries)
+    public async ValueTask DeliverNowAsync(IReadOnlyList<AppendedNotification> appended, CancellationToken ct)
+    {
+        if (appended.Count == 0)
+            return;
+        await recovery.EnsureRecoveredAsync(ct);
+        await router.EnsureLoadedAsync(ct);
+        // Claimable by the feed from now on: it waits for the rows rather than routing these a second time.
+        var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        handoffs.Add(appended.Select(a => a.Notification.MessageId), written.Task);
+        var deliveries = new List<WebhookDelivery>();
+        try
+        {
+            foreach (var (notification, seq) in appended)
+            {
+                // Queued as soon as routed: the first webhooks leave while the rest are still being routed, and the rows
+                // are written after, beside the POSTs (a delivery's outcome is stored only once its row is).
+                foreach (var delivery in await router.RouteAsync(notification, seq, ct))
+                {
+                    dispatcher.Enqueue(delivery with { Recorded = written.Task });
+                    deliveries.Add(delivery);
+                }
+            }
+        }
+        catch
+        {
+            written.SetResult(false); // the feed routes them all; what was queued keeps its derived ids
+            throw;
+        }
+        if (deliveries.Count == 0)
+            written.SetResult(true);
+        else
+            _ = RecordAsync(deliveries, written);
+    }
+
+    private async Task RecordAsync(IReadOnlyList<WebhookDelivery> deliveries, TaskCompletionSource<bool> written)
     {
         try
         {
             // Not the caller's token: the rows must be written even if the request that appended has gone.
             await store.RecordAsync(deliveries, CancellationToken.None);
+            written.SetResult(true);
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "fast lane: recording {Count} deliveries failed; the feed records them", deliveries.Count);
+            written.SetResult(false);
         }
     }
 }

@@ -13,5 +13,6 @@ internal static class EventStoreMigrations
         Migration0007AccessTokens.Migration,
         Migration0008SimulatedCloud.Migration,
         Migration0009NotifierNodes.Migration,
+        Migration0010SetBasedAppend.Migration,
     ];
 }

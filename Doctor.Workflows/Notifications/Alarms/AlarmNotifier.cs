@@ -17,7 +17,8 @@ namespace Doctor.Workflows.Notifications.Alarms;
 /// </para>
 /// </summary>
 public sealed class AlarmNotifier(
-    NotificationRouter router, DeliveryStore store, DeliveryRecovery recovery, WebhookDispatcher dispatcher, ILogger<AlarmNotifier> logger)
+    NotificationRouter router, DeliveryStore store, DeliveryRecovery recovery, WebhookDispatcher dispatcher, FastLaneHandoffs handoffs,
+    ILogger<AlarmNotifier> logger)
     : IEventFeedHandler
 {
     public const string HandlerName = "alarm-notifier";
@@ -27,17 +28,23 @@ public sealed class AlarmNotifier(
     public async Task HandleAsync(IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
         await recovery.EnsureRecoveredAsync(ct);
-        // Alarms and subscriptions made on other nodes count too (scale-out): reload before routing notifications.
-        if (batch.Any(e => e.Type == NotificationEmitted.TypeName))
-            await router.RefreshAsync(ct);
-        else
-            await router.EnsureLoadedAsync(ct);
-        var deliveries = new List<WebhookDelivery>();
+        var pending = new List<AppendedNotification>();
         foreach (var recorded in batch)
         {
-            if (NotificationRouter.Read(recorded, logger) is { } notification)
-                deliveries.AddRange(await router.RouteAsync(notification, recorded.Seq, ct));
+            foreach (var notification in OutboxNotifications.Read(recorded, logger))
+            {
+                // Routed by this node's fast lane, rows written: nothing left to do.
+                if (!await handoffs.ClaimAsync(notification.MessageId))
+                    pending.Add(new AppendedNotification(notification, recorded.Seq));
+            }
         }
+        if (pending.Count == 0)
+            return;
+        // Alarms and subscriptions made on other nodes count too (scale-out): reload before routing notifications.
+        await router.RefreshAsync(ct);
+        var deliveries = new List<WebhookDelivery>();
+        foreach (var (notification, seq) in pending)
+            deliveries.AddRange(await router.RouteAsync(notification, seq, ct));
         var recordedNow = await store.RecordAsync(deliveries, ct);
         foreach (var delivery in deliveries)
         {

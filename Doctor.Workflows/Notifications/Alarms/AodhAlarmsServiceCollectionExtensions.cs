@@ -28,6 +28,7 @@ public static class AodhAlarmsServiceCollectionExtensions
             return services;
         services.AddSingleton<AlarmNotifier>();
         services.AddSingleton<IEventFeedHandler>(sp => sp.GetRequiredService<AlarmNotifier>());
+        services.AddSingleton<FastLaneHandoffs>();
         services.AddSingleton<NotificationShortcut>();
         services.AddSingleton<INotificationShortcut>(sp => sp.GetRequiredService<NotificationShortcut>());
         services.AddHostedService<AlarmStartup>();

@@ -55,8 +55,11 @@ public sealed class BusPublisher(
                 if (recorded.Seq <= _confirmedThrough)
                     continue;
                 var past = _firstRun == true && recorded.RecordedAt < _started;
-                if (!past && recorded.Type == NotificationEmitted.TypeName && Read(recorded) is { } notification)
-                    await PublishAsync(BusNotification.From(notification), ct);
+                if (!past && OutboxNotifications.IsOutbox(recorded.Type))
+                {
+                    foreach (var notification in OutboxNotifications.Read(recorded, logger))
+                        await PublishAsync(BusNotification.From(notification), ct);
+                }
                 _confirmedThrough = recorded.Seq;
             }
         }
@@ -113,22 +116,5 @@ public sealed class BusPublisher(
         {
             logger.LogDebug(e, "bus: could not read the head of the feed for the pending gauge");
         }
-    }
-
-    private NotificationEmitted? Read(RecordedEvent recorded)
-    {
-        try
-        {
-            if (JsonSerializer.Deserialize<NotificationEmitted>(recorded.Data) is { MessageId.Length: > 0, EventType.Length: > 0 } notification)
-                return notification;
-        }
-        catch (JsonException e)
-        {
-            logger.LogError(e, "event {Seq} ({EventId}): not a readable {Type}", recorded.Seq, recorded.Id, NotificationEmitted.TypeName);
-            return null;
-        }
-        // Skipped, not thrown: failing would hold every later notification back forever.
-        logger.LogError("event {Seq} ({EventId}): notification without message_id or event_type, not published", recorded.Seq, recorded.Id);
-        return null;
     }
 }

@@ -13,13 +13,15 @@ namespace Doctor.Workflows.Notifications.Delivery;
 /// cannot be moved to another subscriber). The sealing key is <c>Doctor:Notifier:SecretKey</c> (base64, 32 bytes) when
 /// configured; otherwise one is generated on first use and kept in <c>doctor.notifier_keys</c> — convenient, but then
 /// whoever reads the database reads the secrets too: configure the key in production.
-/// Opened secrets are cached in memory: signing happens on every delivery.
+/// Opened secrets are cached in memory, and so is the absence of one: signing happens on every delivery. Caching "no
+/// secret" is safe because a subscriber's secret is stored before the subscriber itself (alarm or subscription) exists,
+/// on whichever node: one that can be routed to already has its secret, and one without never gets one later.
 /// </summary>
 public sealed class WebhookSecrets(NpgsqlDataSource dataSource, IOptions<NotifierOptions> options)
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
-    private readonly ConcurrentDictionary<string, string> _opened = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string?> _opened = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _keyGate = new(1, 1);
     private byte[]? _key;
 
@@ -48,7 +50,10 @@ public sealed class WebhookSecrets(NpgsqlDataSource dataSource, IOptions<Notifie
         await using var command = dataSource.CreateCommand("SELECT sealed FROM doctor.webhook_secrets WHERE subscriber = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = subscriber, NpgsqlDbType = NpgsqlDbType.Text });
         if (await command.ExecuteScalarAsync(ct) is not byte[] sealedSecret)
+        {
+            _opened[subscriber] = null;
             return null;
+        }
         secret = Open(await KeyAsync(ct), subscriber, sealedSecret);
         _opened[subscriber] = secret;
         return secret;

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Notifications;
+using Doctor.Workflows.Notifications.Alarms;
+using Microsoft.Extensions.Logging.Abstractions;
+using static Doctor.Tests.Notifications.AlarmExamples;
+
+namespace Doctor.Tests.Notifications;
+
+/// <summary>
+/// The fault path's outbox and fast lane: several notifications in one batch event are delivered one by one, alarms
+/// bound to one instance are found by that instance, and the feed that reaches what the fast lane already delivered
+/// sends nothing again.
+/// </summary>
+public class FastLaneTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>, IAsyncLifetime
+{
+    private WebhookListener _listener = null!;
+    private AlarmServices _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        await db.ClearAsync();
+        _listener = await WebhookListener.StartAsync();
+        _services = AlarmServices.Create(db.DataSource);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _listener.DisposeAsync();
+    }
+
+    private static NotificationEmitted InstanceUpdate(string project, string vm, string state = "error") =>
+        Notification("compute.instance.update", project, $$"""{"instance_id": "{{vm}}", "project_id": "{{project}}", "state": "{{state}}"}""");
+
+    private static RecordedEvent Batch(long seq, params NotificationEmitted[] notifications) =>
+        new(seq, Guid.NewGuid(), "incident-1", seq, NotificationBatchEmitted.TypeName,
+            JsonSerializer.Serialize(new NotificationBatchEmitted(notifications)), EventMetadata.Engine("corr-1"), Now);
+
+    private Task<EventAlarm> AlarmOn(string project, string? vm, string path)
+    {
+        List<AlarmQuery> query = [Query("traits.state", "eq", "error")];
+        if (vm is not null)
+            query.Add(Query("traits.instance_id", "eq", vm));
+        var alarm = Alarm("compute.instance.update", project, repeat: true, query: query, actions: _listener.Url(path));
+        return _services.Directory.CreateAsync(alarm).ContinueWith(_ => alarm);
+    }
+
+    [Fact]
+    public void Read_GivenABatchEvent_ThenEachUsableNotificationInOrder_AndABrokenOneSkipped()
+    {
+        var first = InstanceUpdate("p1", "vm-1");
+        var broken = first with { MessageId = "" };
+        var last = InstanceUpdate("p2", "vm-2");
+
+        var read = OutboxNotifications.Read(Batch(7, first, broken, last), NullLogger.Instance);
+
+        Assert.Equal([first.MessageId, last.MessageId], read.Select(n => n.MessageId));
+        Assert.Empty(OutboxNotifications.Read(new RecordedEvent(8, Guid.NewGuid(), "s", 1, NotificationBatchEmitted.TypeName, "{\"notifications\": 3}",
+            EventMetadata.Engine("c"), Now), NullLogger.Instance));
+    }
+
+    [Fact]
+    public async Task Hearing_GivenAlarmsBoundToInstances_ThenOnlyTheInstancesOwnAndTheUnboundOnes_AndDeleteForgetsTheBinding()
+    {
+        var vm1 = await AlarmOn("p1", "vm-1", "/vm-1");
+        var vm2 = await AlarmOn("p1", "vm-2", "/vm-2");
+        var any = await AlarmOn("p1", null, "/any");
+        var otherProjectOnVm1 = await AlarmOn("p2", "vm-1", "/p2");
+
+        var heard = _services.Directory.Hearing("p1", "vm-1").Select(a => a.Id).ToHashSet();
+
+        Assert.Equal(new HashSet<Guid> { vm1.Id, any.Id, otherProjectOnVm1.Id }, heard); // p2's is heard, then refused by the evaluator
+        Assert.DoesNotContain(vm2.Id, heard);
+        Assert.Equal([any.Id], _services.Directory.Hearing("p1", null).Select(a => a.Id));
+        Assert.Equal(4, _services.Directory.Hearing("p1").Count() + _services.Directory.Hearing("p2").Count());
+
+        await _services.Directory.DeleteAsync(vm1.Id);
+        Assert.DoesNotContain(vm1.Id, _services.Directory.Hearing("p1", "vm-1").Select(a => a.Id));
+        await _services.Directory.RefreshAsync();
+        Assert.Equal(new HashSet<Guid> { any.Id, otherProjectOnVm1.Id }, _services.Directory.Hearing("p1", "vm-1").Select(a => a.Id).ToHashSet());
+    }
+
+    [Fact]
+    public async Task FastLane_GivenABatch_ThenEachAlarmFiresOnce_AndTheFeedReachingTheSameEventSendsNothingAgain()
+    {
+        await AlarmOn("p1", "vm-1", "/vm-1");
+        await AlarmOn("p1", "vm-2", "/vm-2");
+        await AlarmOn("p1", null, "/any");
+        await AlarmOn("p2", "vm-1", "/p2");
+        var batch = Batch(1, InstanceUpdate("p1", "vm-1"), InstanceUpdate("p1", "vm-2"), InstanceUpdate("p1", "vm-3", state: "active"));
+        var shortcut = (INotificationShortcut)_services.Shortcut;
+
+        await shortcut.DeliverNowAsync([batch], CancellationToken.None);
+        await _services.Notifier.HandleAsync([batch], CancellationToken.None); // claims the fast lane's work: nothing routed
+        await _services.Notifier.HandleAsync([batch], CancellationToken.None); // a replay: routed again, rows found, nothing queued
+        await _services.WhenIdleAsync();
+
+        Assert.Single(_listener.Accepted("/vm-1"));
+        Assert.Single(_listener.Accepted("/vm-2"));
+        Assert.Equal(2, _listener.Accepted("/any").Count);
+        Assert.Empty(_listener.Accepted("/p2"));
+        Assert.Equal(4, _listener.AllAttempts.Select(p => p.EventId).Distinct().Count());
+        Assert.Equal(4, _listener.AllAttempts.Count);
+    }
+}
