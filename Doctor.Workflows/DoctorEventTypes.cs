@@ -12,7 +12,6 @@ public static class DoctorEventTypes
     {
         var registry = new EventTypeRegistry();
         registry.Register<NotificationEmitted>(NotificationEmitted.TypeName);
-        registry.Register<NotificationBatchEmitted>(NotificationBatchEmitted.TypeName);
         MaintenanceEventTypes.Register(registry);
         FaultEventTypes.Register(registry);
         return registry;

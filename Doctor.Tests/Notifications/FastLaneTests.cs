@@ -1,5 +1,6 @@
-using System.Text.Json;
+using Doctor.Domain.Faults;
 using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Faults;
 using Doctor.Workflows.Notifications;
 using Doctor.Workflows.Notifications.Alarms;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,12 +31,18 @@ public class FastLaneTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>, IAs
         await _listener.DisposeAsync();
     }
 
-    private static NotificationEmitted InstanceUpdate(string project, string vm, string state = "error") =>
-        Notification("compute.instance.update", project, $$"""{"instance_id": "{{vm}}", "project_id": "{{project}}", "state": "{{state}}"}""");
+    private static readonly EventTypeRegistry Types = Doctor.Workflows.DoctorEventTypes.CreateRegistry();
 
-    private static RecordedEvent Batch(long seq, params NotificationEmitted[] notifications) =>
-        new(seq, Guid.NewGuid(), "incident-1", seq, NotificationBatchEmitted.TypeName,
-            JsonSerializer.Serialize(new NotificationBatchEmitted(notifications)), EventMetadata.Engine("corr-1"), Now);
+    private static FaultNotificationsEmitted HostDown(params (string Vm, string Project)[] instances) => new(
+        new FaultReceived("incident-1", "fault-1", "compute.host.down", "compute-0", 4, Now.AddSeconds(-1), "link down", "inspector",
+            "{\"hostname\": \"compute-0\"}", Now),
+        [.. instances.Select(i => new AffectedInstance(i.Vm, i.Project))], [], "error", "DOWN", InstanceUpdates: true, Recovered: false, Now);
+
+    private static RecordedEvent Stored(long seq, FaultNotificationsEmitted record)
+    {
+        var stored = Types.Serialize(record, Guid.NewGuid());
+        return new(seq, stored.Id!.Value, "incident-incident-1", seq, stored.Type, stored.Data, EventMetadata.Engine("corr-1"), Now);
+    }
 
     private Task<EventAlarm> AlarmOn(string project, string? vm, string path)
     {
@@ -47,16 +54,21 @@ public class FastLaneTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>, IAs
     }
 
     [Fact]
-    public void Read_GivenABatchEvent_ThenEachUsableNotificationInOrder_AndABrokenOneSkipped()
+    public void Read_GivenAStoredFaultRecord_ThenTheSameNotificationsAsTheInMemoryExpansion_IdsIncluded_AndABrokenOneSkipped()
     {
-        var first = InstanceUpdate("p1", "vm-1");
-        var broken = first with { MessageId = "" };
-        var last = InstanceUpdate("p2", "vm-2");
+        var record = HostDown(("vm-1", "p1"), ("vm-2", "p1"), ("vm-3", "p2"));
 
-        var read = OutboxNotifications.Read(Batch(7, first, broken, last), NullLogger.Instance);
+        var read = OutboxNotifications.Read(Stored(7, record), NullLogger.Instance);
+        var expanded = record.Expand();
 
-        Assert.Equal([first.MessageId, last.MessageId], read.Select(n => n.MessageId));
-        Assert.Empty(OutboxNotifications.Read(new RecordedEvent(8, Guid.NewGuid(), "s", 1, NotificationBatchEmitted.TypeName, "{\"notifications\": 3}",
+        Assert.Equal(["compute.instance.update", "compute.instance.update", "compute.instance.update", "doctor.fault", "doctor.fault"], read.Select(n => n.EventType));
+        Assert.Equal(expanded.Select(n => n.MessageId), read.Select(n => n.MessageId));
+        Assert.Equal(expanded.Select(n => n.Payload.ToJsonString()), read.Select(n => n.Payload.ToJsonString()));
+        Assert.Equal(expanded.Select(n => n.MessageId), HostDown(("vm-1", "p1"), ("vm-2", "p1"), ("vm-3", "p2")).Expand().Select(n => n.MessageId));
+        Assert.Equal(5, read.Select(n => n.MessageId).Distinct().Count());
+        Assert.Empty(OutboxNotifications.Read(new RecordedEvent(8, Guid.NewGuid(), "s", 1, FaultNotificationsEmitted.TypeName, "{\"instances\": 3}",
+            EventMetadata.Engine("c"), Now), NullLogger.Instance));
+        Assert.Empty(OutboxNotifications.Read(new RecordedEvent(9, Guid.NewGuid(), "s", 1, FaultNotificationsEmitted.TypeName, "{}",
             EventMetadata.Engine("c"), Now), NullLogger.Instance));
     }
 
@@ -88,7 +100,7 @@ public class FastLaneTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>, IAs
         await AlarmOn("p1", "vm-2", "/vm-2");
         await AlarmOn("p1", null, "/any");
         await AlarmOn("p2", "vm-1", "/p2");
-        var batch = Batch(1, InstanceUpdate("p1", "vm-1"), InstanceUpdate("p1", "vm-2"), InstanceUpdate("p1", "vm-3", state: "active"));
+        var batch = Stored(1, HostDown(("vm-1", "p1"), ("vm-2", "p1")));
         var shortcut = (INotificationShortcut)_services.Shortcut;
 
         await shortcut.DeliverNowAsync([batch], CancellationToken.None);

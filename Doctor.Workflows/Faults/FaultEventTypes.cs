@@ -17,6 +17,7 @@ public static class FaultEventTypes
         registry.Register<PolicyDecided>("fault.policy_decided.v1");
         registry.Register<FaultCorrelated>("fault.correlated.v1");
         registry.Register<FaultRecorded>("fault.recorded.v1");
+        registry.Register<FaultNotificationsEmitted>(FaultNotificationsEmitted.TypeName);
         registry.Register<NotificationsHandedOver>("fault.notifications_handed_over.v1");
         registry.Register<HostMarkedDown>("fault.host_marked_down.v1");
         registry.Register<InstancesMarkedError>("fault.instances_marked_error.v1");

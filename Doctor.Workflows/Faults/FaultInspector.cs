@@ -142,20 +142,20 @@ public sealed class FaultInspector(
             var events = FaultIncident.Decide(
                 new OpenIncident(fault, verdict, affects, reason, correlated, decidedAt, instances, correlatedAt), IncidentState.Initial);
 
-            var notifications = verdict == FaultVerdict.Fence
-                ? FaultNotifications.ForFault(fault, instances, correlated, "error", affects == FaultRule.AffectsHost ? "DOWN" : "UP",
-                    instanceUpdates: affects == FaultRule.AffectsHost, correlatedAt)
-                : notify ? FaultNotifications.ForFault(fault, instances, correlated, "maintenance", "MAINTENANCE", instanceUpdates: false, correlatedAt)
-                : [];
-            // Notifications batched into few outbox events: the append is what the first webhook waits for.
-            var batches = FaultNotifications.Batches(notifications);
-            var toAppend = new List<EventToAppend>(events.Count + batches.Count);
+            FaultNotificationsEmitted? outbox = verdict == FaultVerdict.Fence
+                ? new FaultNotificationsEmitted(fault, instances, correlated, "error", affects == FaultRule.AffectsHost ? "DOWN" : "UP",
+                    InstanceUpdates: affects == FaultRule.AffectsHost, Recovered: false, correlatedAt)
+                : notify ? new FaultNotificationsEmitted(fault, instances, correlated, "maintenance", "MAINTENANCE", InstanceUpdates: false, Recovered: false, correlatedAt)
+                : null;
+            // The notifications are stored as one compact record, expanded only after the append: the append is what the
+            // first webhook waits for, and nothing else should delay it.
+            var toAppend = new List<EventToAppend>(events.Count + 1);
             foreach (var evt in events)
                 toAppend.Add(types.Serialize(evt, Guid.NewGuid()));
-            foreach (var batch in batches)
-                toAppend.Add(types.Serialize(batch, Guid.NewGuid()));
+            if (outbox is not null)
+                toAppend.Add(types.Serialize(outbox, Guid.NewGuid()));
             appends.Add(new StreamAppend(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.NoStream, toAppend, metadata));
-            opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), events.Count, batches, notifications.Count, host?.Name));
+            opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), events.Count, outbox, host?.Name));
             metrics.Incident(verdict.ToString().ToLowerInvariant());
         }
 
@@ -178,44 +178,38 @@ public sealed class FaultInspector(
                 }
             }
             var appendedAt = clock.GetUtcNow();
-            var handover = new List<AppendedNotification>();
+            var notified = 0;
+            var fencing = new List<(Opened Incident, Task<List<FaultCommand>> Actions, int Notified, DateTimeOffset HandedOverAt)>();
             for (var k = 0; k < opened.Count; k++)
             {
+                // Notification first (DESIGN.md §8): an incident's webhooks are queued before its driver calls start, so
+                // fencing never competes with routing them; its fencing then starts at once and runs beside the
+                // deliveries, while the next incident is handed over.
                 var o = opened[k];
-                // The part's events took consecutive positions from FirstSeq (AppendedEvents): the batches follow the incident's own events.
+                var notifications = o.Outbox?.Expand() ?? [];
+                // The part's events took consecutive positions from FirstSeq (AppendedEvents): the outbox record follows the incident's own events.
                 var seq = results[k].FirstSeq + o.IncidentEvents;
-                foreach (var batch in o.Batches)
+                try
                 {
-                    foreach (var notification in batch.Notifications)
-                        handover.Add(new AppendedNotification(notification, seq));
-                    seq++;
+                    await shortcut.DeliverNowAsync([.. notifications.Select(n => new AppendedNotification(n, seq))], CancellationToken.None);
                 }
+                catch (Exception e)
+                {
+                    // Durable already: the feed delivers what the fast lane could not hand over. Fencing must start anyway.
+                    logger.LogError(e, "Incident {IncidentId}: handing {Count} notifications over failed; the feed delivers them", o.IncidentId, notifications.Count);
+                }
+                if (o.State.Verdict == FaultVerdict.Fence && o.Host is not null)
+                    fencing.Add((o, Task.Run(() => FenceAsync(o, CancellationToken.None), CancellationToken.None), notifications.Count, clock.GetUtcNow()));
+                notified += notifications.Count;
                 outcomes[o.Index] = new FaultOutcome(o.IncidentId, o.State.Verdict.ToString().ToLowerInvariant() switch
                 {
                     "inmaintenance" => "in_maintenance",
                     var v => v,
-                }, o.State.Fault!.Host, o.Notifications);
+                }, o.State.Fault!.Host, notifications.Count);
             }
-            metrics.Notifications(handover.Count);
-
-            // Notification first (DESIGN.md §8): the owners' webhooks are queued before any driver call starts, so no
-            // fencing work competes with routing them; fencing follows at once and runs beside the deliveries.
-            try
-            {
-                await shortcut.DeliverNowAsync(handover, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                // Durable already: the feed delivers what the fast lane could not hand over. Fencing must start anyway.
-                logger.LogError(e, "fast lane: handing {Count} fault notifications over failed; the feed delivers them", handover.Count);
-            }
-            var handedOverAt = clock.GetUtcNow();
-            var fenced = opened.Where(o => o.State.Verdict == FaultVerdict.Fence && o.Host is not null).ToList();
-            if (fenced.Count > 0)
-            {
-                var actions = fenced.Select(o => Task.Run(() => FenceAsync(o, CancellationToken.None), CancellationToken.None)).ToList();
-                Track(RecordFencingAsync(fenced, actions, appendedAt, handedOverAt, metadata));
-            }
+            metrics.Notifications(notified);
+            if (fencing.Count > 0)
+                Track(RecordFencingAsync(fencing, appendedAt, metadata));
         }
 
         foreach (var (index, incidentId, appended, command) in repeats)
@@ -223,7 +217,7 @@ public sealed class FaultInspector(
             await appended;
             try
             {
-                await ExecuteAsync(incidentId, [command], [], metadata, ct);
+                await ExecuteAsync(incidentId, [command], null, metadata, ct);
             }
             catch (Doctor.Domain.DomainRuleViolation e)
             {
@@ -262,11 +256,11 @@ public sealed class FaultInspector(
         await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ActionParallelism, CancellationToken = ct },
             async (instance, token) => await Attempt("reset-state ACTIVE", instance.InstanceId,
                 () => infrastructure.ResetInstanceStateAsync(instance.InstanceId, "ACTIVE", token), failures));
-        var notifications = FaultNotifications.ForRecovery(incident.Fault!, incident.Instances, "active", clock.GetUtcNow());
-        List<FaultCommand> commands = [.. failures, new ResolveIncident(cause, notifications.Count, clock.GetUtcNow())];
-        var recorded = await ExecuteAsync(incidentId, commands, notifications, metadata, ct);
+        var outbox = new FaultNotificationsEmitted(incident.Fault!, incident.Instances, [], "active", "UP", InstanceUpdates: true, Recovered: true, clock.GetUtcNow());
+        List<FaultCommand> commands = [.. failures, new ResolveIncident(cause, incident.Instances.Count, clock.GetUtcNow())];
+        var recorded = await ExecuteAsync(incidentId, commands, outbox, metadata, ct);
         await shortcut.DeliverNowAsync(recorded, ct);
-        return (incidentId, notifications.Count);
+        return (incidentId, incident.Instances.Count);
     }
 
     private async Task<List<FaultCommand>> FenceAsync(Opened incident, CancellationToken ct)
@@ -306,19 +300,20 @@ public sealed class FaultInspector(
             return [.. results, .. failures];
     }
 
-    private async Task RecordFencingAsync(List<Opened> fenced, List<Task<List<FaultCommand>>> actions, DateTimeOffset appendedAt, DateTimeOffset handedOverAt, EventMetadata metadata)
+    private async Task RecordFencingAsync(
+        List<(Opened Incident, Task<List<FaultCommand>> Actions, int Notified, DateTimeOffset HandedOverAt)> fencing, DateTimeOffset appendedAt, EventMetadata metadata)
     {
-        for (var k = 0; k < fenced.Count; k++)
+        foreach (var (incident, actions, notified, handedOverAt) in fencing)
         {
             try
             {
-                var done = await actions[k];
-                List<FaultCommand> commands = [new RecordHandover(fenced[k].Notifications, appendedAt, handedOverAt), .. done.OrderBy(c => c.At)];
-                await ExecuteAsync(fenced[k].IncidentId, commands, [], metadata, CancellationToken.None);
+                var done = await actions;
+                List<FaultCommand> commands = [new RecordHandover(notified, appendedAt, handedOverAt), .. done.OrderBy(c => c.At)];
+                await ExecuteAsync(incident.IncidentId, commands, null, metadata, CancellationToken.None);
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Incident {IncidentId}: recording the fencing stages failed", fenced[k].IncidentId);
+                logger.LogError(e, "Incident {IncidentId}: recording the fencing stages failed", incident.IncidentId);
             }
         }
     }
@@ -341,7 +336,7 @@ public sealed class FaultInspector(
 
     /// <summary>Decides <paramref name="commands"/> in order on the incident's current state and appends the result with its notifications.</summary>
     private async Task<IReadOnlyList<RecordedEvent>> ExecuteAsync(string incidentId, IReadOnlyList<FaultCommand> commands,
-        IReadOnlyList<NotificationEmitted> notifications, EventMetadata metadata, CancellationToken ct)
+        FaultNotificationsEmitted? outbox, EventMetadata metadata, CancellationToken ct)
     {
         // One writer per incident on this node: twenty monitors repeating one fault queue here instead of racing
         // the expected version; the retries below are for another node writing the same incident.
@@ -349,7 +344,7 @@ public sealed class FaultInspector(
         await gate.WaitAsync(ct);
         try
         {
-            return await DecideAndAppendAsync(incidentId, commands, notifications, metadata, ct);
+            return await DecideAndAppendAsync(incidentId, commands, outbox, metadata, ct);
         }
         finally
         {
@@ -358,7 +353,7 @@ public sealed class FaultInspector(
     }
 
     private async Task<IReadOnlyList<RecordedEvent>> DecideAndAppendAsync(string incidentId, IReadOnlyList<FaultCommand> commands,
-        IReadOnlyList<NotificationEmitted> notifications, EventMetadata metadata, CancellationToken ct)
+        FaultNotificationsEmitted? outbox, EventMetadata metadata, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -375,8 +370,8 @@ public sealed class FaultInspector(
             }
             if (toAppend.Count == 0)
                 return [];
-            foreach (var batch in FaultNotifications.Batches(notifications))
-                toAppend.Add(types.Serialize(batch, Guid.NewGuid()));
+            if (outbox is not null)
+                toAppend.Add(types.Serialize(outbox, Guid.NewGuid()));
             try
             {
                 var result = await store.AppendAsync(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.Exactly(version), toAppend, metadata, ct);
@@ -425,5 +420,5 @@ public sealed class FaultInspector(
     }
 
     private sealed record Opened(
-        int Index, string IncidentId, IncidentState State, int IncidentEvents, IReadOnlyList<NotificationBatchEmitted> Batches, int Notifications, string? Host);
+        int Index, string IncidentId, IncidentState State, int IncidentEvents, FaultNotificationsEmitted? Outbox, string? Host);
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doctor.Domain.Faults;
@@ -32,7 +34,7 @@ public static class FaultNotifications
                 payload["severity"] = fault.Severity;
                 payload["event_time"] = Time(fault.EventTime);
                 payload["probable_cause"] = fault.ProbableCause;
-                result.Add(new NotificationEmitted(Guid.NewGuid().ToString(), InstanceUpdate, instance.ProjectId, payload, now));
+                result.Add(new NotificationEmitted(MessageId(fault, "update", instance.InstanceId, now), InstanceUpdate, instance.ProjectId, payload, now));
             }
         }
         foreach (var owner in instances.GroupBy(i => i.ProjectId, StringComparer.Ordinal))
@@ -41,25 +43,9 @@ public static class FaultNotifications
             foreach (var instance in owner)
                 info.Add(new JsonObject { ["id"] = instance.InstanceId, ["state"] = state, ["faults"] = new JsonArray(faultJson.DeepClone()) });
             var payload = new JsonObject { ["virtual_resource_info"] = info };
-            result.Add(new NotificationEmitted(Guid.NewGuid().ToString(), DoctorFault, owner.Key, payload, now));
+            result.Add(new NotificationEmitted(MessageId(fault, "fault", owner.Key, now), DoctorFault, owner.Key, payload, now));
         }
         return result;
-    }
-
-    /// <summary>Outbox events never hold more notifications than this: a row stays a few hundred kilobytes at most.</summary>
-    public const int MaxPerOutboxEvent = 500;
-
-    /// <summary>
-    /// The outbox events for <paramref name="notifications"/>, in order: one per <see cref="MaxPerOutboxEvent"/>, so an
-    /// incident on a host of 100 instances adds one event row to the append, not 110 — and a 100-host failure 100, not
-    /// 10,000 — whatever the number of owners.
-    /// </summary>
-    public static List<NotificationBatchEmitted> Batches(IReadOnlyList<NotificationEmitted> notifications)
-    {
-        var batches = new List<NotificationBatchEmitted>((notifications.Count + MaxPerOutboxEvent - 1) / MaxPerOutboxEvent);
-        for (var start = 0; start < notifications.Count; start += MaxPerOutboxEvent)
-            batches.Add(new NotificationBatchEmitted([.. notifications.Skip(start).Take(MaxPerOutboxEvent)]));
-        return batches;
     }
 
     /// <summary>The host is back: each instance's recovered state, host UP.</summary>
@@ -72,9 +58,20 @@ public static class FaultNotifications
             payload["incident_id"] = fault.IncidentId;
             payload["fault_id"] = fault.FaultId;
             payload["recovered"] = true;
-            result.Add(new NotificationEmitted(Guid.NewGuid().ToString(), InstanceUpdate, instance.ProjectId, payload, now));
+            result.Add(new NotificationEmitted(MessageId(fault, "recovered", instance.InstanceId, now), InstanceUpdate, instance.ProjectId, payload, now));
         }
         return result;
+    }
+
+    // Derived, not random: every expansion of one stored record (fast lane, feed, replay) yields the same ids, hence the
+    // same delivery ids and X-Doctor-Event-Id. An incident notifies once per kind, at one time.
+    private static string MessageId(FaultReceived fault, string kind, string key, DateTimeOffset now)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{fault.IncidentId}\n{kind}\n{key}\n{now.UtcTicks}"), hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // RFC 9562 version 8, RFC variant
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true).ToString();
     }
 
     // As the feed reads it back (a JSON string), not a CLR DateTimeOffset: the fast lane routes these very objects, and

@@ -1,18 +1,22 @@
 using System.Text.Json;
 using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Faults;
 using Microsoft.Extensions.Logging;
 
 namespace Doctor.Workflows.Notifications;
 
 /// <summary>
 /// Reads the outbox out of stored events: a <see cref="NotificationEmitted"/> is one notification, a
-/// <see cref="NotificationBatchEmitted"/> is several, in order. Every reader of the feed (the notifier, the bus
+/// <see cref="FaultNotificationsEmitted"/> the notifications of an incident, in order. Every reader of the feed (the notifier, the bus
 /// publisher) reads through here, so both forms are delivered alike.
 /// </summary>
 public static class OutboxNotifications
 {
+    // How the event store wrote them (snake_case): the fault record nests domain records without explicit names.
+    private static readonly JsonSerializerOptions Stored = EventTypeRegistry.CreateDefaultSerializerOptions();
+
     /// <summary>Whether <paramref name="type"/> is an outbox event type.</summary>
-    public static bool IsOutbox(string type) => type is NotificationEmitted.TypeName or NotificationBatchEmitted.TypeName;
+    public static bool IsOutbox(string type) => type is NotificationEmitted.TypeName or FaultNotificationsEmitted.TypeName;
 
     /// <summary>
     /// The usable notifications in <paramref name="recorded"/>, in order; empty for any other event. An unreadable
@@ -26,20 +30,19 @@ public static class OutboxNotifications
             {
                 case NotificationEmitted.TypeName:
                     return Usable(JsonSerializer.Deserialize<NotificationEmitted>(recorded.Data), recorded, logger) is { } one ? [one] : [];
-                case NotificationBatchEmitted.TypeName:
-                    var batch = JsonSerializer.Deserialize<NotificationBatchEmitted>(recorded.Data);
-                    var usable = new List<NotificationEmitted>(batch?.Notifications?.Count ?? 0);
-                    foreach (var notification in batch?.Notifications ?? [])
+                case FaultNotificationsEmitted.TypeName:
+                    var fault = JsonSerializer.Deserialize<FaultNotificationsEmitted>(recorded.Data, Stored);
+                    if (fault?.Fault is null || fault.Instances is null || fault.State is null)
                     {
-                        if (Usable(notification, recorded, logger) is { } ok)
-                            usable.Add(ok);
+                        logger.LogError("event {Seq} ({EventId}): {Type} without fault, instances or state, skipped", recorded.Seq, recorded.Id, recorded.Type);
+                        return [];
                     }
-                    return usable;
+                    return fault.Expand();
                 default:
                     return [];
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             logger.LogError(e, "event {Seq} ({EventId}): not a readable {Type}", recorded.Seq, recorded.Id, recorded.Type);
             return [];

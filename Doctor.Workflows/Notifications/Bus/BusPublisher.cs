@@ -30,6 +30,11 @@ public sealed class BusPublisher(
 
     private readonly TimeSpan _publishTimeout = options.Value.BusPublishTimeout;
 
+    // On the in-memory bus nobody outside this process can listen: publishing what no in-process consumer takes would
+    // only spend the CPU the fault path needs (a 100-host failure is 20,000 notifications). On RabbitMQ: everything.
+    private readonly bool _external = options.Value.UsesRabbitMq;
+    private static readonly HashSet<string> InProcessEventTypes = new(StringComparer.Ordinal) { Maintenance.MaintenanceNotifications.Host };
+
     // The last seq confirmed by the broker, so a retried batch skips what already went out.
     private long _confirmedThrough;
 
@@ -55,10 +60,14 @@ public sealed class BusPublisher(
                 if (recorded.Seq <= _confirmedThrough)
                     continue;
                 var past = _firstRun == true && recorded.RecordedAt < _started;
-                if (!past && OutboxNotifications.IsOutbox(recorded.Type))
+                // A fault record holds only compute.instance.update and doctor.fault: on the in-memory bus, not even read.
+                if (!past && OutboxNotifications.IsOutbox(recorded.Type) && (_external || recorded.Type == NotificationEmitted.TypeName))
                 {
                     foreach (var notification in OutboxNotifications.Read(recorded, logger))
-                        await PublishAsync(BusNotification.From(notification), ct);
+                    {
+                        if (_external || InProcessEventTypes.Contains(notification.EventType))
+                            await PublishAsync(BusNotification.From(notification), ct);
+                    }
                 }
                 _confirmedThrough = recorded.Seq;
             }
