@@ -59,8 +59,14 @@ public sealed class SampleAppManager : IAsyncDisposable
     /// <summary>Deliveries received per notification <c>message_id</c> (one notification, however many alarms or retries).</summary>
     public ConcurrentDictionary<string, int> Messages { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The <c>X-Doctor-Event-Id</c>s each notification <c>message_id</c> arrived with (one per subscriber and endpoint, however often repeated).</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> EventIds { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When set, the links in notifications (<c>reply_url</c>, <c>instance_ids</c>) are followed on this base URL instead (another node of the same Doctor).</summary>
     public string? ReplyBaseUrl { get; set; }
+
+    /// <summary>How long the manager takes before answering a notification (a first answer; a resent one goes at once).</summary>
+    public TimeSpan ReplyDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>How long a call waits for an unreachable Doctor (restarting) before it counts as an error.</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromSeconds(90);
@@ -90,6 +96,7 @@ public sealed class SampleAppManager : IAsyncDisposable
             var eventId = http.Request.Headers["X-Doctor-Event-Id"].ToString() is { Length: > 0 } header ? header : messageId;
             manager.Deliveries.AddOrUpdate(eventId, 1, (_, n) => n + 1);
             manager.Messages.AddOrUpdate(messageId, 1, (_, n) => n + 1);
+            manager.EventIds.GetOrAdd(messageId, _ => new(StringComparer.Ordinal)).TryAdd(eventId, 0);
             // Answer the webhook at once and act in the background, as a VNFM would.
             _ = Task.Run(() => manager.OnAlarmAsync(body!));
             return Results.Ok();
@@ -165,6 +172,8 @@ public sealed class SampleAppManager : IAsyncDisposable
             }
             var replyBody = JsonSerializer.SerializeToNode(new { state = $"{answer}_{state}", instance_actions = actions, session_id = traits["session_id"] })!;
             _replied[messageId] = replyBody.ToJsonString();
+            if (ReplyDelay > TimeSpan.Zero)
+                await Task.Delay(ReplyDelay);
             await ReplyAsync(replyUrl, replyBody, state, resend: false);
         }
         catch (Exception e)

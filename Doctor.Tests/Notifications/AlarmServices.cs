@@ -22,6 +22,7 @@ public sealed class AlarmServices : IAsyncDisposable
     public NotifierCounters Counters => _provider.GetRequiredService<NotifierCounters>();
     public WebhookDispatcher Dispatcher => _provider.GetRequiredService<WebhookDispatcher>();
     public DeliveryStore Store => _provider.GetRequiredService<DeliveryStore>();
+    public NotifierNode Node => _provider.GetRequiredService<NotifierNode>();
     public DeliveryRecovery Recovery => _provider.GetRequiredService<DeliveryRecovery>();
     public WebhookSecrets Secrets => _provider.GetRequiredService<WebhookSecrets>();
     public Doctor.Workflows.Notifications.NotificationShortcut Shortcut => _provider.GetRequiredService<Doctor.Workflows.Notifications.NotificationShortcut>();

@@ -41,15 +41,7 @@ public class DeliveryCrashTests
                 repeat_actions = true,
             });
             secret = alarm["secret"]!.GetValue<string>();
-            // The notifications enter the store as the engine writes them: NotificationEmitted events, 10 per append.
-            var store = new PostgresEventStore(database.DataSource);
-            for (var stream = 0; stream < Notifications / 10; stream++)
-            {
-                var events = Enumerable.Range(0, 10).Select(i => new EventToAppend(NotificationEmitted.TypeName,
-                    JsonSerializer.Serialize(new NotificationEmitted(Guid.NewGuid().ToString(), "crash.test", null,
-                        new JsonObject { ["n"] = stream * 10 + i }, DateTimeOffset.UtcNow)))).ToList();
-                await store.AppendAsync($"crash-{stream}", "crash", ExpectedVersion.NoStream, events, EventMetadata.Engine("crash"));
-            }
+            await AppendNotificationsAsync(database, "crash");
             // Killed once part of the deliveries are recorded (and none can be delivered: nothing listens yet).
             await WaitUntilAsync(async () => await CountAsync(database, "") >= Notifications / 3, "a third of the deliveries recorded");
             first.Kill();
@@ -69,6 +61,54 @@ public class DeliveryCrashTests
         Assert.Contains("doctor_notifier_deliveries_sent_total", metrics);
         Assert.Contains("doctor_notifier_deliveries_dead_lettered_total", metrics);
         Assert.Contains("doctor_notifier_queue_depth", metrics);
+    }
+
+    [Fact]
+    public async Task NodeKilledWhileAThousandDeliveriesArePending_NotRestarted_ASecondLiveNodeDeliversEveryOne()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var consumerPort = DoctorServerPort();
+        var settings = new Dictionary<string, string>
+        {
+            ["Doctor__Notifier__MaxAttempts"] = "100000",
+            ["Doctor__Notifier__BaseDelayMs"] = "20",
+            ["Doctor__Notifier__MaxDelayMs"] = "300",
+            ["Doctor__Notifier__TimeoutMs"] = "2000",
+            ["Doctor__Notifier__AdoptInterval"] = "00:00:01",
+        };
+        var endpoint = $"http://127.0.0.1:{consumerPort}/stranded";
+        await using var a = await DoctorProcess.StartAsync(database.ConnectionString, DoctorServerPort(), settings);
+        var alarm = await a.PostAsync("/v2/alarms", new
+        {
+            name = "stranded",
+            type = "event",
+            event_rule = new { event_type = "crash.test" },
+            alarm_actions = new[] { endpoint },
+            repeat_actions = true,
+        });
+        var secret = alarm["secret"]!.GetValue<string>();
+        await AppendNotificationsAsync(database, "stranded");
+        // A holds the notifier feed once it has recorded some; B, started now, waits for the feed and adopts nothing of a live A.
+        await WaitUntilAsync(async () => await CountAsync(database, "") >= Notifications / 10, "a tenth of the deliveries recorded by A");
+        await using var b = await DoctorProcess.StartAsync(database.ConnectionString, DoctorServerPort(), settings);
+        var ofA = await CountAsync(database, "WHERE owner_node = (SELECT min(id) FROM doctor.notifier_nodes)");
+        a.Kill();
+        Assert.True(ofA >= Notifications / 10, $"A owned {ofA} rows");
+        Assert.True(await CountAsync(database, "WHERE status = 'delivered'") == 0);
+
+        await using var consumer = await WebhookListener.StartAsync(consumerPort);
+        var posts = await consumer.WaitForDistinctAsync("/stranded", Notifications, TimeSpan.FromSeconds(180));
+        var byMessage = posts.GroupBy(p => p.Json["reason_data"]!["event"]!["message_id"]!.GetValue<string>()).ToList();
+        Assert.Equal(Notifications, byMessage.Count);
+        Assert.All(byMessage, copies => Assert.Single(copies.Select(c => c.EventId).Distinct()));
+        Assert.All(posts, p => Assert.True(WebhookSignature.Verify(secret, Encoding.UTF8.GetBytes(p.Body), p.Headers[WebhookSignature.Header])));
+        await WaitUntilAsync(async () => await CountAsync(database, "WHERE status = 'delivered'") == Notifications, "every row delivered");
+        Assert.Equal(0, await CountAsync(database, "WHERE owner_node = (SELECT min(id) FROM doctor.notifier_nodes)"));
+        // B took A's rows over (A may have recorded more after the count above, never fewer).
+        var metrics = await b.Client.GetStringAsync("/metrics");
+        var adopted = System.Text.RegularExpressions.Regex.Match(metrics, @"^doctor_notifier_deliveries_adopted_total(\{[^}]*\})? (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(adopted.Success, metrics);
+        Assert.True(long.Parse(adopted.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= ofA, adopted.Value);
     }
 
     [Fact]
@@ -93,6 +133,19 @@ public class DeliveryCrashTests
         Assert.Equal(notifications.Select(n => n.MessageId), posts.Select(p => p.Json["reason_data"]!["event"]!["message_id"]!.GetValue<string>()));
         Assert.All(posts, p => Assert.True(WebhookSignature.Verify(secret, Encoding.UTF8.GetBytes(p.Body), p.Headers[WebhookSignature.Header])));
         Assert.All(posts, p => Assert.False(WebhookSignature.Verify("another secret", Encoding.UTF8.GetBytes(p.Body), p.Headers[WebhookSignature.Header])));
+    }
+
+    /// <summary>The notifications enter the store as the engine writes them: NotificationEmitted events, 10 per append.</summary>
+    private static async Task AppendNotificationsAsync(TestDatabase database, string prefix)
+    {
+        var store = new PostgresEventStore(database.DataSource);
+        for (var stream = 0; stream < Notifications / 10; stream++)
+        {
+            var events = Enumerable.Range(0, 10).Select(i => new EventToAppend(NotificationEmitted.TypeName,
+                JsonSerializer.Serialize(new NotificationEmitted(Guid.NewGuid().ToString(), "crash.test", null,
+                    new JsonObject { ["n"] = stream * 10 + i }, DateTimeOffset.UtcNow)))).ToList();
+            await store.AppendAsync($"{prefix}-{stream}", "crash", ExpectedVersion.NoStream, events, EventMetadata.Engine("crash"));
+        }
     }
 
     private static int DoctorServerPort() => Maintenance.DoctorServer.FreePort();

@@ -21,6 +21,7 @@ internal static class ScaleOutSettings
         ["Doctor:Maintenance:TakeOverInterval"] = "00:00:01",
         ["Doctor:Notifier:BaseDelayMs"] = "50",
         ["Doctor:Notifier:MaxAttempts"] = "10",
+        ["Doctor:Notifier:AdoptInterval"] = "00:00:01",
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:System.Net.Http"] = "Warning",

@@ -12,6 +12,7 @@ internal static class EventStoreMigrations
         Migration0006Notifier.Migration,
         Migration0007AccessTokens.Migration,
         Migration0008SimulatedCloud.Migration,
+        Migration0009NotifierNodes.Migration,
         Migration0010SetBasedAppend.Migration,
     ];
 }

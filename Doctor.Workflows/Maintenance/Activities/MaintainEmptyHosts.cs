@@ -17,6 +17,13 @@ public sealed class MaintainEmptyHosts(IEnumerable<IHostActionPlugin> plugins) :
 
     public async Task<string?> RunAsync(ActivityContext context, CancellationToken ct)
     {
+        // A crash after a host left maintenance but before its compute was enabled again: enable it now, or the host
+        // stays out of service and the next rounds find no room to move instances to.
+        foreach (var host in context.State.MaintainedHosts.Where(context.State.DisabledComputes.Contains).ToList())
+        {
+            await context.Infrastructure.SetComputeEnabledAsync(host, true, null, ct);
+            await context.ExecuteAsync((_, now) => new EnableCompute(host, now), ct);
+        }
         // A crash after the last host left maintenance but before the activity was recorded done: the work is done.
         var maintainedAny = context.State.HostMaintainedInRound == context.State.Round;
         // A host already in maintenance (a crash mid-way) is finished first.

@@ -16,6 +16,9 @@ public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMain
 {
     private static readonly TimeSpan OwnActionPoll = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Nova's status of an instance being migrated.</summary>
+    private const string MigratingStatus = "MIGRATING";
+
     public string Name => "moveInstancesAsAnswered";
 
     public async Task<string?> RunAsync(ActivityContext context, CancellationToken ct)
@@ -29,6 +32,14 @@ public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMain
         foreach (var pending in context.State.InstanceActions.Values.Where(a => a.Status == InstanceActionStatus.Requested))
         {
             var now = await context.Infrastructure.GetInstanceAsync(pending.InstanceId, ct);
+            // A migration the crash cut off is still under way in the cloud, which finishes it: wait for its end
+            // rather than ask for a second migration of an instance that is MIGRATING (refused, and the session fails).
+            var until = DateTimeOffset.UtcNow + context.Options.OwnActionTimeout;
+            while (now is { Status: MigratingStatus } && now.Host == pending.FromHost && context.StillRunning && DateTimeOffset.UtcNow < until)
+            {
+                await Task.Delay(OwnActionPoll, ct);
+                now = await context.Infrastructure.GetInstanceAsync(pending.InstanceId, ct);
+            }
             if (now is null || now.Host != pending.FromHost)
                 await context.ExecuteAsync((_, t) => new RecordInstanceActionDone(pending.InstanceId, now?.Host, t), ct);
         }

@@ -3,11 +3,16 @@ using Microsoft.Extensions.Logging;
 namespace Doctor.Workflows.Notifications.Delivery;
 
 /// <summary>
-/// Queues, once per process, every delivery left pending by the previous one (crash, stop, dead endpoint), in feed order.
-/// Everything that queues new deliveries calls <see cref="EnsureRecoveredAsync"/> first, so the recovered ones go out
-/// ahead of the new ones to each endpoint.
+/// Sends what dead nodes left pending: <see cref="AdoptAsync"/> makes this node the owner of the pending deliveries of
+/// every node whose lease is gone — a previous life of this process included, as every process is a new node — and
+/// queues them in feed order. It runs once before this node queues anything new (<see cref="EnsureRecoveredAsync"/>:
+/// everything that queues calls it first, so what was recovered at start goes out ahead of what is new, to each
+/// endpoint), then every <see cref="NotifierOptions.AdoptInterval"/> (<see cref="DeliveryAdoptionSweep"/>), which is how
+/// a survivor sends the deliveries of a peer that died and is not restarted. Those join the end of this node's queues:
+/// to an endpoint they may arrive after newer notifications this node was already sending.
 /// </summary>
-public sealed class DeliveryRecovery(DeliveryStore store, WebhookDispatcher dispatcher, ILogger<DeliveryRecovery> logger)
+public sealed class DeliveryRecovery(
+    DeliveryStore store, WebhookDispatcher dispatcher, NotifierNode node, NotifierCounters counters, ILogger<DeliveryRecovery> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _recovered;
@@ -16,17 +21,40 @@ public sealed class DeliveryRecovery(DeliveryStore store, WebhookDispatcher disp
     {
         if (_recovered)
             return;
+        await AdoptAsync(ct);
+    }
+
+    /// <summary>Adopts and queues the deliveries of dead nodes; returns how many. Skipped (0) while this node has no lease.</summary>
+    public async Task<int> AdoptAsync(CancellationToken ct)
+    {
         await _gate.WaitAsync(ct);
         try
         {
-            if (_recovered)
-                return;
-            var pending = await store.ListPendingAsync(ct);
-            foreach (var delivery in pending)
-                dispatcher.Enqueue(delivery);
-            if (pending.Count > 0)
-                logger.LogInformation("notifier: {Count} pending webhook deliveries queued again", pending.Count);
+            // A node that has lost its own lease looks dead to its peers: what it adopted would be adopted again.
+            if (!await node.EnsureLeaseAsync(ct))
+            {
+                logger.LogWarning("notifier node {NodeId}: lease not held, pending deliveries of dead nodes not adopted this round", await node.IdAsync(ct));
+                return 0;
+            }
+            var adopted = await store.AdoptAsync(ct);
+            var queued = 0;
+            foreach (var (delivery, _) in adopted)
+            {
+                if (dispatcher.Enqueue(delivery))
+                    queued++;
+            }
+            counters.CountAdopted(adopted.Count);
+            foreach (var owner in adopted.GroupBy(a => a.PreviousOwner))
+            {
+                logger.LogInformation(
+                    "notifier node {NodeId} adopted {Count} pending webhook deliveries of {Owner} (seq {FirstSeq}..{LastSeq})",
+                    await node.IdAsync(ct), owner.Count(), owner.Key is { } dead ? $"dead node {dead}" : "no owner",
+                    owner.Min(a => a.Delivery.Seq), owner.Max(a => a.Delivery.Seq));
+            }
+            if (queued < adopted.Count)
+                logger.LogDebug("notifier: {Count} adopted deliveries were already queued here", adopted.Count - queued);
             _recovered = true;
+            return adopted.Count;
         }
         finally
         {

@@ -12,30 +12,41 @@ namespace Doctor.Workflows.Notifications.Delivery;
 /// writer — one UPDATE per batch instead of one per webhook — which is what lets fan-out run at thousands per second.
 /// A crash loses at most the outcomes not yet written: those deliveries stay pending and are sent again (same
 /// <c>X-Doctor-Event-Id</c>), which at-least-once allows.
+/// <para>
+/// A pending row is owned by the node that recorded, adopted or redrove it (<see cref="NotifierNode"/>); a node that
+/// dies leaves its rows to the first survivor that adopts them (<see cref="AdoptAsync"/>).
+/// </para>
 /// </summary>
 public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
 {
     private const string Columns = "id, message_id, subscriber, endpoint, seq, status, attempts, last_error, created_at, settled_at";
+    /// <summary>Rows adopted per statement: a large backlog is taken in feed-ordered slices.</summary>
+    private const int AdoptSlice = 5_000;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NotifierNode _node;
     private readonly ILogger<DeliveryStore> _logger;
     private readonly Channel<Settled> _settled = Channel.CreateUnbounded<Settled>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public DeliveryStore(NpgsqlDataSource dataSource, ILogger<DeliveryStore> logger)
+    public DeliveryStore(NpgsqlDataSource dataSource, NotifierNode node, ILogger<DeliveryStore> logger)
     {
         _dataSource = dataSource;
+        _node = node;
         _logger = logger;
         _writer = Task.Run(WriteSettledAsync);
     }
 
-    /// <summary>Records the deliveries as pending; returns the ids of those not recorded before (by any path).</summary>
+    /// <summary>
+    /// Records the deliveries as pending, owned by this node; returns the ids of those not recorded before (by any path).
+    /// </summary>
     public async Task<IReadOnlySet<Guid>> RecordAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken ct = default)
     {
         if (deliveries.Count == 0)
             return new HashSet<Guid>();
+        var owner = await _node.IdAsync(ct);
         await using var command = _dataSource.CreateCommand("""
-            INSERT INTO doctor.webhook_deliveries (id, message_id, subscriber, endpoint, seq, body, headers, status)
-            SELECT d.id, d.message_id, d.subscriber, d.endpoint, d.seq, d.body, d.headers, 'pending'
+            INSERT INTO doctor.webhook_deliveries (id, message_id, subscriber, endpoint, seq, body, headers, status, owner_node)
+            SELECT d.id, d.message_id, d.subscriber, d.endpoint, d.seq, d.body, d.headers, 'pending', $8
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bytea[], $7::jsonb[])
                 AS d(id, message_id, subscriber, endpoint, seq, body, headers)
             ON CONFLICT DO NOTHING
@@ -52,6 +63,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
             Value = deliveries.Select(d => JsonSerializer.Serialize(d.Headers ?? new Dictionary<string, string>())).ToArray(),
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
         });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
         var inserted = new HashSet<Guid>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -59,18 +71,60 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
         return inserted;
     }
 
-    /// <summary>Every pending delivery, in feed order: what a restarted notifier sends first.</summary>
-    public Task<IReadOnlyList<WebhookDelivery>> ListPendingAsync(CancellationToken ct = default) =>
-        ReadDeliveriesAsync("SELECT id, message_id, subscriber, endpoint, seq, body, headers FROM doctor.webhook_deliveries WHERE status = 'pending' ORDER BY seq, id", null, ct);
+    /// <summary>
+    /// Makes this node the owner of every pending delivery whose owner is dead (or that has none: rows older than
+    /// migration 0009), and returns them in feed order with the owner each had. An owner is dead when its lease
+    /// (<see cref="NotifierNode"/>) can be taken: the adopting statement takes it for the length of its transaction, so
+    /// two survivors never judge — and adopt from — the same owner at once, and the row locks (<c>FOR UPDATE SKIP
+    /// LOCKED</c>, re-checked on the latest row version) keep two of them from taking the same ownerless row. A live
+    /// owner's rows are never taken: its lease cannot be.
+    /// </summary>
+    public async Task<IReadOnlyList<(WebhookDelivery Delivery, int? PreviousOwner)>> AdoptAsync(CancellationToken ct = default)
+    {
+        var me = await _node.IdAsync(ct);
+        var adopted = new List<(WebhookDelivery Delivery, int? PreviousOwner)>();
+        while (true)
+        {
+            await using var command = _dataSource.CreateCommand("""
+                WITH dead AS (
+                    SELECT o.owner_node FROM (
+                        SELECT DISTINCT owner_node FROM doctor.webhook_deliveries
+                        WHERE status = 'pending' AND owner_node IS NOT NULL AND owner_node <> $1) AS o
+                    WHERE pg_try_advisory_xact_lock($2, o.owner_node)),
+                taken AS (
+                    SELECT id, owner_node FROM doctor.webhook_deliveries
+                    WHERE status = 'pending' AND (owner_node IS NULL OR owner_node IN (SELECT owner_node FROM dead))
+                    ORDER BY seq, id
+                    LIMIT $3
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE doctor.webhook_deliveries AS d SET owner_node = $1
+                FROM taken
+                WHERE d.id = taken.id
+                RETURNING d.id, d.message_id, d.subscriber, d.endpoint, d.seq, d.body, d.headers, taken.owner_node
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = me });
+            command.Parameters.Add(new NpgsqlParameter { Value = NotifierNode.KeySpace });
+            command.Parameters.Add(new NpgsqlParameter { Value = AdoptSlice });
+            var slice = new List<(WebhookDelivery Delivery, int? PreviousOwner)>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                    slice.Add((ReadDelivery(reader), reader.IsDBNull(7) ? null : reader.GetInt32(7)));
+            }
+            adopted.AddRange(slice.OrderBy(a => a.Delivery.Seq).ThenBy(a => a.Delivery.Id));
+            if (slice.Count < AdoptSlice)
+                return adopted;
+        }
+    }
 
     /// <summary>Puts a dead delivery back in the queue (same id, so the same <c>X-Doctor-Event-Id</c>); null when it is not a dead letter.</summary>
     public async Task<WebhookDelivery?> RedriveAsync(Guid id, CancellationToken ct = default)
     {
         var redriven = await ReadDeliveriesAsync("""
-            UPDATE doctor.webhook_deliveries SET status = 'pending', attempts = 0, last_error = NULL, settled_at = NULL
+            UPDATE doctor.webhook_deliveries SET status = 'pending', attempts = 0, last_error = NULL, settled_at = NULL, owner_node = $2
             WHERE id = $1 AND status = 'dead'
             RETURNING id, message_id, subscriber, endpoint, seq, body, headers
-            """, id, ct);
+            """, id, await _node.IdAsync(ct), ct);
         return redriven.Count == 0 ? null : redriven[0];
     }
 
@@ -173,29 +227,33 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
         }
     }
 
-    private async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(string sql, Guid? id, CancellationToken ct)
+    private async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(string sql, Guid id, int owner, CancellationToken ct)
     {
         await using var command = _dataSource.CreateCommand(sql);
-        if (id is { } value)
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
         var deliveries = new List<WebhookDelivery>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-        {
-            var rowId = reader.GetGuid(0);
-            deliveries.Add(new WebhookDelivery(
-                new Uri(reader.GetString(3), UriKind.Absolute),
-                rowId.ToString(),
-                reader.GetFieldValue<byte[]>(5),
-                reader.GetString(2),
-                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(6)))
-            {
-                Id = rowId,
-                MessageId = reader.GetString(1),
-                Seq = reader.GetInt64(4),
-            });
-        }
+            deliveries.Add(ReadDelivery(reader));
         return deliveries;
+    }
+
+    /// <summary>A delivery from the columns <c>id, message_id, subscriber, endpoint, seq, body, headers</c>, in that order.</summary>
+    private static WebhookDelivery ReadDelivery(NpgsqlDataReader reader)
+    {
+        var rowId = reader.GetGuid(0);
+        return new WebhookDelivery(
+            new Uri(reader.GetString(3), UriKind.Absolute),
+            rowId.ToString(),
+            reader.GetFieldValue<byte[]>(5),
+            reader.GetString(2),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(6)))
+        {
+            Id = rowId,
+            MessageId = reader.GetString(1),
+            Seq = reader.GetInt64(4),
+        };
     }
 
     private static async Task<IReadOnlyList<StoredDelivery>> ReadStoredAsync(NpgsqlCommand command, CancellationToken ct)

@@ -7,6 +7,7 @@ public sealed class NotifierCounters
     private long _retried;
     private long _dead;
     private long _pending;
+    private long _adopted;
 
     /// <summary>Deliveries answered with a 2xx.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
@@ -17,6 +18,9 @@ public sealed class NotifierCounters
     /// <summary>Deliveries given up: attempts exhausted, or refused with a 4xx that retrying cannot fix.</summary>
     public long Dead => Interlocked.Read(ref _dead);
 
+    /// <summary>Pending deliveries this node took over from dead nodes (a previous life of this process included).</summary>
+    public long Adopted => Interlocked.Read(ref _adopted);
+
     /// <summary>Deliveries queued or in flight right now.</summary>
     public long Pending => Interlocked.Read(ref _pending);
 
@@ -24,5 +28,6 @@ public sealed class NotifierCounters
     internal void CountRetried() => Interlocked.Increment(ref _retried);
     internal void CountDead() => Interlocked.Increment(ref _dead);
     internal void CountQueued() => Interlocked.Increment(ref _pending);
+    internal void CountAdopted(int count) => Interlocked.Add(ref _adopted, count);
     internal void CountSettled() => Interlocked.Decrement(ref _pending);
 }

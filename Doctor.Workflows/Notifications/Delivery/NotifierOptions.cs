@@ -18,6 +18,12 @@ public sealed class NotifierOptions
     public int TimeoutMs { get; set; } = 5_000;
 
     /// <summary>
+    /// How often each node looks for pending deliveries whose node died and adopts them (docs/scale-out.md). Also how
+    /// long such a delivery may wait, at most, once PostgreSQL has noticed the death.
+    /// </summary>
+    public TimeSpan AdoptInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The AES-256 key (base64 of 32 bytes) sealing the signing secrets at rest. Unset: generated once and stored in the
     /// database (<c>doctor.notifier_keys</c>).
     /// </summary>
@@ -45,6 +51,7 @@ public sealed class NotifierOptions
         : BaseDelayMs < 0 ? $"{Section}:BaseDelayMs must not be negative (got {BaseDelayMs})"
         : MaxDelayMs < BaseDelayMs ? $"{Section}:MaxDelayMs must be at least BaseDelayMs (got {MaxDelayMs})"
         : TimeoutMs is <= 10 or > 86_400_000 ? $"{Section}:TimeoutMs must be more than 10 ms and at most a day (got {TimeoutMs})"
+        : AdoptInterval <= TimeSpan.Zero || AdoptInterval > TimeSpan.FromHours(1) ? $"{Section}:AdoptInterval must be more than zero and at most an hour (got {AdoptInterval})"
         : !string.IsNullOrWhiteSpace(SecretKey) && SecretKeyBytes() is null ? $"{Section}:SecretKey must be the base64 of exactly 32 bytes"
         : null;
 }

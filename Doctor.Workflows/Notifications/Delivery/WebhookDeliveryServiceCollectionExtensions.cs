@@ -10,7 +10,7 @@ public static class WebhookDeliveryServiceCollectionExtensions
 {
     /// <summary>
     /// The webhook dispatcher, its options (<c>Doctor:Notifier</c>), counters, dead-letter sink, the durable delivery
-    /// store and its recovery, the signing secrets and the <c>notifier</c> HTTP client. Idempotent: every feature that delivers webhooks calls it. Replace <see cref="IDeadLetterSink"/> by
+    /// store, this node's delivery lease, the recovery and the sweep that adopts dead nodes' deliveries, the signing secrets and the <c>notifier</c> HTTP client. Idempotent: every feature that delivers webhooks calls it. Replace <see cref="IDeadLetterSink"/> by
     /// registering another one before this call.
     /// </summary>
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
@@ -24,11 +24,13 @@ public static class WebhookDeliveryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NotifierCounters>();
         services.TryAddSingleton<IDeadLetterSink, LoggedDeadLetters>();
+        services.TryAddSingleton<NotifierNode>();
         services.TryAddSingleton<DeliveryStore>();
         services.TryAddSingleton<IDeliveryLog>(sp => sp.GetRequiredService<DeliveryStore>());
         services.TryAddSingleton<WebhookSecrets>();
         services.TryAddSingleton<DeliveryRecovery>();
         services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService<DeliveryAdoptionSweep>();
         services.AddWebhookTargets(configuration);
         services.AddHttpClient(WebhookDispatcher.HttpClientName)
             // Each attempt has its own limit (Doctor:Notifier:TimeoutMs); the client's 100 s default must not cut across it.
