@@ -139,6 +139,55 @@ public sealed class PostgresEventStoreTests(EventStoreDatabase db) : IClassFixtu
         Assert.Null(await _store.GetStreamVersionAsync(stream));
     }
 
+    // More than 16 streams take the set-based path of doctor.append_events (migration 0010): the same answers as the loop.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public async Task AppendMany_OfManyStreams_WritesEachInOrder_WithConsecutiveSeqs_AndExistingStreamsContinue(int streams)
+    {
+        var ids = Enumerable.Range(0, streams).Select(_ => NewStream()).ToList();
+        await _store.AppendAsync(ids[1], "test", ExpectedVersion.NoStream, Events(2), Meta());
+
+        var results = await _store.AppendManyAsync([.. ids.Select((id, i) =>
+            new StreamAppend(id, "test", i == 1 ? ExpectedVersion.Exactly(2) : ExpectedVersion.NoStream, Events(i % 3 + 1, 10), Meta($"cmd-{id}")))]);
+
+        Assert.Equal(ids, results.Select(r => r.StreamId));
+        for (var i = 0; i < streams; i++)
+        {
+            var read = await _store.ReadStreamAsync(ids[i]);
+            var before = i == 1 ? 2 : 0;
+            Assert.Equal(before + i % 3 + 1, results[i].StreamVersion);
+            Assert.Equal(Enumerable.Range(1, before + i % 3 + 1).Select(v => (long)v), read.Select(e => e.Version));
+            Assert.Equal(results[i].LastSeq - results[i].FirstSeq + 1, i % 3 + 1);
+            Assert.Equal([.. Enumerable.Range(0, i % 3 + 1).Select(k => results[i].FirstSeq + k)], read.Skip(before).Select(e => e.Seq));
+            if (i > 0)
+                Assert.Equal(results[i - 1].LastSeq + 1, results[i].FirstSeq);
+        }
+
+        // The same command ids again: every part a duplicate with its first result, nothing written.
+        var again = await _store.AppendManyAsync([.. ids.Select((id, i) =>
+            new StreamAppend(id, "test", ExpectedVersion.Any, Events(1, 99), Meta($"cmd-{id}")))]);
+        Assert.All(again, r => Assert.True(r.Duplicate));
+        Assert.Equal(results.Select(r => (r.StreamVersion, r.FirstSeq, r.LastSeq)), again.Select(r => (r.StreamVersion, r.FirstSeq, r.LastSeq)));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public async Task AppendMany_OfManyStreams_WithOneConflict_WritesNothing_AndNamesTheStream(int streams)
+    {
+        var ids = Enumerable.Range(0, streams).Select(_ => NewStream()).ToList();
+        await _store.AppendAsync(ids[^1], "test", ExpectedVersion.NoStream, Events(1), Meta());
+
+        var error = await Assert.ThrowsAsync<WrongExpectedVersionException>(() => _store.AppendManyAsync([.. ids.Select(id =>
+            new StreamAppend(id, "test", ExpectedVersion.NoStream, Events(2), Meta()))]));
+
+        Assert.Contains(ids[^1], error.Message);
+        foreach (var id in ids.SkipLast(1))
+            Assert.Null(await _store.GetStreamVersionAsync(id));
+        Assert.Equal(1, await _store.GetStreamVersionAsync(ids[^1]));
+    }
+
     [Fact]
     public async Task AppendMany_WithTheSameStreamTwice_ThrowsArgumentException()
     {

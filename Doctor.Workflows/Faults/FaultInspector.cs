@@ -177,9 +177,12 @@ public sealed class FaultInspector(
         {
             // The one durable write of the fast path: incidents and their notifications commit together.
             IReadOnlyList<AppendResult> results;
+            var appending = store.AppendManyAsync(appends, ct);
+            // Expanded while the commit is on its way to the disk: the first webhook waits for neither in turn.
+            var expanded = opened.ConvertAll(o => o.Outbox?.Expand() ?? []);
             try
             {
-                results = await store.AppendManyAsync(appends, ct);
+                results = await appending;
                 for (var k = 0; k < opened.Count; k++)
                     book.Put(opened[k].IncidentId, opened[k].State, results[k].StreamVersion);
                 foreach (var (index, incidentId, fault) in batched)
@@ -206,7 +209,7 @@ public sealed class FaultInspector(
                 // fencing never competes with routing them; its fencing then starts at once and runs beside the
                 // deliveries, while the next incident is handed over.
                 var o = opened[k];
-                var notifications = o.Outbox?.Expand() ?? [];
+                var notifications = expanded[k];
                 // The part's events took consecutive positions from FirstSeq (AppendedEvents): the outbox record follows the incident's own events.
                 var seq = results[k].FirstSeq + o.IncidentEvents;
                 try

@@ -15,6 +15,9 @@ public interface INotificationShortcut
     /// </summary>
     ValueTask DeliverNowAsync(IReadOnlyList<RecordedEvent> appended, CancellationToken ct);
 
-    /// <summary>The same for notifications the caller still holds in memory: nothing is read back from JSON.</summary>
+    /// <summary>
+    /// The same for notifications the caller still holds in memory (nothing is read back from JSON): every notification
+    /// of each outbox event named by a <see cref="AppendedNotification.Seq"/> must be among them.
+    /// </summary>
     ValueTask DeliverNowAsync(IReadOnlyList<AppendedNotification> appended, CancellationToken ct);
 }

@@ -37,14 +37,15 @@ public sealed class NotificationShortcut(
         await router.EnsureLoadedAsync(ct);
         // Claimable by the feed from now on: it waits for the rows rather than routing these a second time.
         var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        handoffs.Add(appended.Select(a => a.Notification.MessageId), written.Task);
+        // The caller hands over whole outbox events: every notification of each position is here.
+        handoffs.Add(appended.Select(a => a.Seq).Distinct(), written.Task);
         var deliveries = new List<WebhookDelivery>();
         try
         {
             foreach (var (notification, seq) in appended)
             {
                 // Queued as soon as routed: the first webhooks leave while the rest are still being routed, and the rows
-                // are written after, beside the POSTs (a delivery's outcome is stored only once its row is).
+                // are written after the burst (a delivery's outcome is stored only once its row is).
                 foreach (var delivery in await router.RouteAsync(notification, seq, ct))
                 {
                     dispatcher.Enqueue(delivery with { Recorded = written.Task });
@@ -63,10 +64,18 @@ public sealed class NotificationShortcut(
             _ = RecordAsync(deliveries, written);
     }
 
+    /// <summary>The longest the rows of a hand-over wait for its burst of webhooks to go out first.</summary>
+    public static readonly TimeSpan RecordAfterBurstAtMost = TimeSpan.FromMilliseconds(100);
+
     private async Task RecordAsync(IReadOnlyList<WebhookDelivery> deliveries, TaskCompletionSource<bool> written)
     {
         try
         {
+            // Written once the burst has gone out (at most RecordAfterBurstAtMost later), not beside it: a hundred rows
+            // with their bodies cost the database more CPU than the hundred POSTs themselves, and on a small machine
+            // that is CPU the webhooks wait for. Nothing can be lost meanwhile: the notifications are durable in the
+            // outbox, and the feed's checkpoint does not pass them before these rows are written (FastLaneHandoffs).
+            await Task.WhenAny(dispatcher.WhenIdleAsync(), Task.Delay(RecordAfterBurstAtMost));
             // Not the caller's token: the rows must be written even if the request that appended has gone.
             await store.RecordAsync(deliveries, CancellationToken.None);
             written.SetResult(true);

@@ -31,12 +31,11 @@ public sealed class AlarmNotifier(
         var pending = new List<AppendedNotification>();
         foreach (var recorded in batch)
         {
+            // Routed by this node's fast lane, rows written: nothing left to do, not even reading it.
+            if (!OutboxNotifications.IsOutbox(recorded.Type) || await handoffs.ClaimAsync(recorded.Seq))
+                continue;
             foreach (var notification in OutboxNotifications.Read(recorded, logger))
-            {
-                // Routed by this node's fast lane, rows written: nothing left to do.
-                if (!await handoffs.ClaimAsync(notification.MessageId))
-                    pending.Add(new AppendedNotification(notification, recorded.Seq));
-            }
+                pending.Add(new AppendedNotification(notification, recorded.Seq));
         }
         if (pending.Count == 0)
             return;

@@ -308,7 +308,10 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         {
             Endpoint = endpoint;
             Channel = System.Threading.Channels.Channel.CreateUnbounded<WebhookDelivery>(new UnboundedChannelOptions { SingleReader = true });
-            Worker = Task.Run(() => dispatcher.RunAsync(this));
+            // Not in the context of whoever queued first (an HTTP request): no stale Activity, log scope or
+            // AsyncLocal follows every webhook this worker sends for the rest of the process's life.
+            using (ExecutionContext.SuppressFlow())
+                Worker = Task.Run(() => dispatcher.RunAsync(this));
         }
 
         public string Endpoint { get; }
