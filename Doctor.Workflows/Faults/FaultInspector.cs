@@ -50,7 +50,8 @@ public sealed class FaultInspector(
     public async Task<IReadOnlyList<FaultOutcome>> ReportAsync(IReadOnlyList<FaultReport> reports, DateTimeOffset receivedAt, string actor,
         bool explicitCommand = false, CancellationToken ct = default)
     {
-        await book.EnsureLoadedAsync(ct);
+        // Incidents other nodes opened count too: a host another node already fences is a repeat here.
+        await book.CatchUpOpenAsync(ct);
         metrics.Received(reports.Count);
         var policy = policies.Current;
         var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
@@ -259,7 +260,7 @@ public sealed class FaultInspector(
     /// </summary>
     public async Task<(string? IncidentId, int Notified)> RecoverAsync(string host, string cause, string actor, CancellationToken ct = default)
     {
-        await book.EnsureLoadedAsync(ct);
+        await book.CatchUpOpenAsync(ct);
         var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
         var incidentId = book.OpenOn(host);
         var incident = incidentId is null ? null : book.Get(incidentId)?.State;

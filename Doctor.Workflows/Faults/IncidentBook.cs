@@ -7,59 +7,110 @@ using Npgsql;
 namespace Doctor.Workflows.Faults;
 
 /// <summary>
-/// Every incident of this node, folded, with its stream version (0 for a fault that fenced nothing, recorded in its
-/// report's stream — <see cref="FaultBatchRecorded"/>): the fault query, the profile index and the open
-/// faults per resource (<see cref="IActiveFaults"/>) read it. Rebuilt from the store on first use, then kept current
-/// by the inspector as it appends. One writer node is assumed (docs/faults.md).
+/// Every incident, folded, with its stream version (0 for a fault that fenced nothing, recorded in its report's stream —
+/// <see cref="FaultBatchRecorded"/>): the fault query, the profile index and the open faults per resource
+/// (<see cref="IActiveFaults"/>) read it. Built from the store on first use, kept current by this node's inspector as it
+/// appends, and caught up from the store with what other nodes appended (docs/scale-out.md): every query catches up
+/// first, and the inspector catches up with the incident streams — what says whether a host already has an open
+/// incident — before it decides, so two nodes hearing of one host failure open one incident.
 /// </summary>
 public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry types) : IActiveFaults
 {
+    private const string Columns = "SELECT seq, stream_id, version, type, data::text FROM doctor.events WHERE seq > $1 AND ";
     private readonly ConcurrentDictionary<string, (IncidentState State, long Version)> _incidents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _openByHost = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private volatile bool _loaded;
+    private readonly SemaphoreSlim _catchingUp = new(1, 1);
 
-    public async ValueTask EnsureLoadedAsync(CancellationToken ct)
+    // The last position folded: of incident and report streams together, and of incident streams alone (the cheaper
+    // look the inspector takes on its fast path, which skips the reports of bulk ingest).
+    private long _seenAll;
+    private long _seenIncidents;
+
+    /// <summary>Loads every incident on first use; later, folds what was appended since the last look, by any node.</summary>
+    public ValueTask EnsureLoadedAsync(CancellationToken ct) => CatchUpAsync(includeReports: true, ct);
+
+    /// <summary>Folds what was appended to incident streams since the last look, by any node: open incidents are current.</summary>
+    public ValueTask CatchUpOpenAsync(CancellationToken ct) => CatchUpAsync(includeReports: false, ct);
+
+    private async ValueTask CatchUpAsync(bool includeReports, CancellationToken ct)
     {
-        if (_loaded)
-            return;
-        await _loading.WaitAsync(ct);
+        await _catchingUp.WaitAsync(ct);
         try
         {
-            if (_loaded)
-                return;
-            await using var cmd = dataSource.CreateCommand(
-                "SELECT stream_id, version, type, data::text FROM doctor.events WHERE stream_id LIKE 'incident-%' OR stream_id LIKE 'faults-%' ORDER BY seq");
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var folded = new Dictionary<string, (IncidentState State, long Version)>(StringComparer.Ordinal);
-            while (await reader.ReadAsync(ct))
+            var from = includeReports ? _seenAll : Math.Max(_seenAll, _seenIncidents);
+            await using var cmd = dataSource.CreateCommand(Columns + (includeReports
+                ? "(stream_id LIKE 'incident-%' OR stream_id LIKE 'faults-%') ORDER BY seq"
+                : "stream_id LIKE 'incident-%' ORDER BY seq"));
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
+            var last = from;
+            var stale = new HashSet<string>(StringComparer.Ordinal);
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
-                var streamId = reader.GetString(0);
-                var recorded = new RecordedEvent(0, Guid.Empty, streamId, reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
-                    EventMetadata.Engine("load"), default);
-                if (streamId.StartsWith(FaultEventTypes.ReportStreamPrefix, StringComparison.Ordinal))
+                while (await reader.ReadAsync(ct))
                 {
-                    // A report's faults that fenced nothing: each is a whole incident, with no stream of its own.
-                    if (types.Deserialize(recorded) is FaultBatchRecorded report)
-                    {
-                        foreach (var fault in report.Faults)
-                            folded[FaultEventTypes.StreamId(fault.Fault.IncidentId)] = (FaultIncident.Evolve(IncidentState.Initial, fault), 0);
-                    }
-                    continue;
+                    last = reader.GetInt64(0);
+                    var streamId = reader.GetString(1);
+                    var recorded = new RecordedEvent(last, Guid.Empty, streamId, reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+                        EventMetadata.Engine("load"), default);
+                    Apply(recorded, stale);
                 }
-                var (state, _) = folded.TryGetValue(streamId, out var known) ? known : (IncidentState.Initial, 0L);
-                if (types.Deserialize(recorded) is IFaultEvent evt)
-                    state = FaultIncident.Evolve(state, evt);
-                folded[streamId] = (state, recorded.Version);
             }
-            foreach (var (streamId, entry) in folded)
-                Put(streamId[FaultEventTypes.StreamPrefix.Length..], entry.State, entry.Version);
-            _loaded = true;
+            // A gap (an event missed between two looks) is mended from the stream itself.
+            foreach (var incidentId in stale)
+                await ReloadAsync(incidentId, ct);
+            if (includeReports)
+                _seenAll = last;
+            _seenIncidents = Math.Max(_seenIncidents, last);
         }
         finally
         {
-            _loading.Release();
+            _catchingUp.Release();
         }
+    }
+
+    private void Apply(RecordedEvent recorded, HashSet<string> stale)
+    {
+        if (recorded.StreamId.StartsWith(FaultEventTypes.ReportStreamPrefix, StringComparison.Ordinal))
+        {
+            // A report's faults that fenced nothing: each is a whole incident, with no stream of its own and no later event.
+            if (types.Deserialize(recorded) is FaultBatchRecorded report)
+            {
+                foreach (var fault in report.Faults)
+                {
+                    if (!_incidents.ContainsKey(fault.Fault.IncidentId))
+                        Put(fault.Fault.IncidentId, FaultIncident.Evolve(IncidentState.Initial, fault), 0);
+                }
+            }
+            return;
+        }
+        var incidentId = recorded.StreamId[FaultEventTypes.StreamPrefix.Length..];
+        var (state, version) = _incidents.TryGetValue(incidentId, out var known) ? known : (IncidentState.Initial, 0L);
+        if (recorded.Version <= version)
+            return; // this node wrote it, or saw it already
+        if (recorded.Version != version + 1 || stale.Contains(incidentId))
+        {
+            stale.Add(incidentId);
+            return;
+        }
+        Put(incidentId, types.Deserialize(recorded) is IFaultEvent evt ? FaultIncident.Evolve(state, evt) : state, recorded.Version);
+    }
+
+    private async Task ReloadAsync(string incidentId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT version, type, data::text FROM doctor.events WHERE stream_id = $1 ORDER BY version");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = FaultEventTypes.StreamId(incidentId) });
+        var state = IncidentState.Initial;
+        long version = 0;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            version = reader.GetInt64(0);
+            var recorded = new RecordedEvent(0, Guid.Empty, FaultEventTypes.StreamId(incidentId), version, reader.GetString(1), reader.GetString(2),
+                EventMetadata.Engine("load"), default);
+            if (types.Deserialize(recorded) is IFaultEvent evt)
+                state = FaultIncident.Evolve(state, evt);
+        }
+        Put(incidentId, state, version);
     }
 
     public (IncidentState State, long Version)? Get(string incidentId) =>

@@ -84,6 +84,32 @@ public sealed class RabbitMqBusTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync($"/v1/maintenance/{sid}")).StatusCode);
     }
 
+    [Fact]
+    public async Task GivenRabbitMq_WhenAHostFails_ThenABoundQueueHearsOneComputeInstanceUpdatePerInstance_AsStoredInTheIncidentsOutboxRecord()
+    {
+        await using var queue = await BrokerQueue.BindAsync(TestBroker.Uri, "compute.instance.update");
+        var cloud = Doctor.Tests.Faults.FaultClouds.Create(hosts: 2, vmsPerHost: 5, owners: 2);
+        await using var server = await DoctorServer.StartAsync(_db, cloud, settings: RabbitMqSettings(TestBroker.Uri));
+        await BusProbe.WaitForHealthAsync(server.Client, "healthy", Within);
+        var onHost = (await cloud.ListInstancesAsync("compute-1")).Select(i => i.Id).ToHashSet();
+
+        var answer = await Doctor.Tests.Faults.FaultApi.PutEventsAsync(server.Client, Doctor.Tests.Faults.FaultApi.HostDown("compute-1"));
+        var incident = answer["incidents"]![0]!["incident_id"]!.GetValue<string>();
+
+        List<ReceivedBusMessage> OfIncident(IEnumerable<ReceivedBusMessage> messages) =>
+            [.. messages.Where(m => m.Body["payload"]?["incident_id"]?.GetValue<string>() == incident)];
+        var received = OfIncident(await queue.WaitForAsync(m => OfIncident(m).Count >= onHost.Count, Within));
+        Assert.Equal(onHost, received.Select(m => m.PayloadText("instance_id")).ToHashSet());
+        Assert.All(received, m =>
+        {
+            Assert.Equal("compute.instance.update", m.RoutingKey);
+            Assert.Equal("error", m.PayloadText("state"));
+            Assert.Equal("DOWN", m.PayloadText("host_status"));
+        });
+        Assert.Equal(onHost.Count, received.Select(m => m.Text("message_id")).Distinct().Count());
+        Assert.Empty(queue.Unreadable);
+    }
+
     private static Dictionary<string, string?> RabbitMqSettings(Uri broker) => new()
     {
         ["Doctor:RabbitMq"] = broker.ToString(),
