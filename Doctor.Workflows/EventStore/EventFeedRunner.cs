@@ -134,12 +134,19 @@ public sealed class EventFeedRunner : BackgroundService
             ? subscription
             : throw new ArgumentException($"no feed handler named '{handlerName}' is registered", nameof(handlerName));
 
+    /// <summary>
+    /// Raised whenever the feed may have moved: on every append notification of any node, and after the listening
+    /// connection is (re)established. For in-memory views that follow the store on every node (the incident book).
+    /// </summary>
+    public event Action? Appended;
+
     private void WakeAll()
     {
         foreach (var subscription in _subscriptions.Values)
         {
             subscription.Signal.Raise();
         }
+        Appended?.Invoke();
     }
 
     /// <summary>One handler's life: (re)connect, take its lock, load its checkpoint, pump; on a database failure start over.</summary>

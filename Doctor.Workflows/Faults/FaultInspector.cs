@@ -50,8 +50,9 @@ public sealed class FaultInspector(
     public async Task<IReadOnlyList<FaultOutcome>> ReportAsync(IReadOnlyList<FaultReport> reports, DateTimeOffset receivedAt, string actor,
         bool explicitCommand = false, CancellationToken ct = default)
     {
-        // Incidents other nodes opened count too: a host another node already fences is a repeat here.
-        await book.CatchUpOpenAsync(ct);
+        // Incidents other nodes opened count too (IncidentBookFollower keeps the book current): a host another node
+        // already fences is a repeat here. Only the first report waits for the book to be read.
+        await book.EnsureOpenLoadedAsync(ct);
         metrics.Received(reports.Count);
         var policy = policies.Current;
         var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);

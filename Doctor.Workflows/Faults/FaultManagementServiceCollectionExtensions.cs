@@ -37,6 +37,7 @@ public static class FaultManagementServiceCollectionExtensions
         services.AddHostedService(sp => new PolicyCheck(sp.GetRequiredService<FailurePolicySource>(), sp.GetRequiredService<FaultMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<ResourceMapSync>());
         services.AddHostedService<PingMonitor>();
+        services.AddHostedService<IncidentBookFollower>();
         return services;
     }
 

@@ -11,12 +11,19 @@ namespace Doctor.Workflows.Faults;
 /// <see cref="FaultBatchRecorded"/>): the fault query, the profile index and the open faults per resource
 /// (<see cref="IActiveFaults"/>) read it. Built from the store on first use, kept current by this node's inspector as it
 /// appends, and caught up from the store with what other nodes appended (docs/scale-out.md): every query catches up
-/// first, and the inspector catches up with the incident streams — what says whether a host already has an open
-/// incident — before it decides, so two nodes hearing of one host failure open one incident.
+/// first, and <see cref="IncidentBookFollower"/> folds the incident streams — what says whether a host already has an
+/// open incident — on every append notification, so two nodes hearing of one host failure open one incident unless
+/// they decide within the same few milliseconds.
 /// </summary>
 public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry types) : IActiveFaults
 {
-    private const string Columns = "SELECT seq, stream_id, version, type, data::text FROM doctor.events WHERE seq > $1 AND ";
+    // A page of the feed after the last position, in order, by the primary key — never an index scan over every incident
+    // ever recorded — without the data: most of what a look finds this node wrote itself and knows already.
+    private const string PageSql = """
+        SELECT seq, stream_id, version, type FROM doctor.events WHERE seq > $1 ORDER BY seq LIMIT $2
+        """;
+    private const string DataSql = "SELECT seq, data::text FROM doctor.events WHERE seq = ANY($1)";
+    private const int PageSize = 5_000;
     private readonly ConcurrentDictionary<string, (IncidentState State, long Version)> _incidents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _openByHost = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _catchingUp = new(1, 1);
@@ -25,6 +32,7 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     // look the inspector takes on its fast path, which skips the reports of bulk ingest).
     private long _seenAll;
     private long _seenIncidents;
+    private volatile bool _looked;
 
     /// <summary>Loads every incident on first use; later, folds what was appended since the last look, by any node.</summary>
     public ValueTask EnsureLoadedAsync(CancellationToken ct) => CatchUpAsync(includeReports: true, ct);
@@ -32,28 +40,46 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     /// <summary>Folds what was appended to incident streams since the last look, by any node: open incidents are current.</summary>
     public ValueTask CatchUpOpenAsync(CancellationToken ct) => CatchUpAsync(includeReports: false, ct);
 
+    /// <summary>Reads the incident streams once, on first use; after that <see cref="IncidentBookFollower"/> keeps them current.</summary>
+    public ValueTask EnsureOpenLoadedAsync(CancellationToken ct) => _looked ? ValueTask.CompletedTask : CatchUpOpenAsync(ct);
+
     private async ValueTask CatchUpAsync(bool includeReports, CancellationToken ct)
     {
         await _catchingUp.WaitAsync(ct);
         try
         {
-            var from = includeReports ? _seenAll : Math.Max(_seenAll, _seenIncidents);
-            await using var cmd = dataSource.CreateCommand(Columns + (includeReports
-                ? "(stream_id LIKE 'incident-%' OR stream_id LIKE 'faults-%') ORDER BY seq"
-                : "stream_id LIKE 'incident-%' ORDER BY seq"));
-            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
-            var last = from;
+            var last = includeReports ? _seenAll : Math.Max(_seenAll, _seenIncidents);
             var stale = new HashSet<string>(StringComparer.Ordinal);
-            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            for (var rows = PageSize; rows == PageSize;)
             {
-                while (await reader.ReadAsync(ct))
+                rows = 0;
+                var wanted = new List<(long Seq, string StreamId, long Version, string Type)>();
+                await using (var cmd = dataSource.CreateCommand(PageSql))
                 {
-                    last = reader.GetInt64(0);
-                    var streamId = reader.GetString(1);
-                    var recorded = new RecordedEvent(last, Guid.Empty, streamId, reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                        EventMetadata.Engine("load"), default);
-                    Apply(recorded, stale);
+                    cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = last });
+                    cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = PageSize });
+                    await using var reader = await cmd.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                    {
+                        rows++;
+                        last = reader.GetInt64(0);
+                        var (streamId, version) = (reader.GetString(1), reader.GetInt64(2));
+                        if (Wants(streamId, version, includeReports))
+                            wanted.Add((last, streamId, version, reader.GetString(3)));
+                    }
                 }
+                if (wanted.Count == 0)
+                    continue;
+                var data = new Dictionary<long, string>();
+                await using (var cmd = dataSource.CreateCommand(DataSql))
+                {
+                    cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. wanted.Select(w => w.Seq)] });
+                    await using var reader = await cmd.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                        data[reader.GetInt64(0)] = reader.GetString(1);
+                }
+                foreach (var (seq, streamId, version, type) in wanted)
+                    Apply(new RecordedEvent(seq, Guid.Empty, streamId, version, type, data[seq], EventMetadata.Engine("load"), default), stale);
             }
             // A gap (an event missed between two looks) is mended from the stream itself.
             foreach (var incidentId in stale)
@@ -61,11 +87,22 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
             if (includeReports)
                 _seenAll = last;
             _seenIncidents = Math.Max(_seenIncidents, last);
+            _looked = true;
         }
         finally
         {
             _catchingUp.Release();
         }
+    }
+
+    /// <summary>Whether an event is one this look folds and does not know yet (its data is then read).</summary>
+    private bool Wants(string streamId, long version, bool includeReports)
+    {
+        if (streamId.StartsWith(FaultEventTypes.ReportStreamPrefix, StringComparison.Ordinal))
+            return includeReports;
+        if (!streamId.StartsWith(FaultEventTypes.StreamPrefix, StringComparison.Ordinal))
+            return false;
+        return !_incidents.TryGetValue(streamId[FaultEventTypes.StreamPrefix.Length..], out var known) || version > known.Version;
     }
 
     private void Apply(RecordedEvent recorded, HashSet<string> stale)
