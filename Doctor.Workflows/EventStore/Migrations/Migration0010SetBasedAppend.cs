@@ -5,8 +5,8 @@ namespace Doctor.Workflows.EventStore.Migrations;
 /// statements per stream in a loop, about 80 µs each: an append of 500 new incident streams spent 120 ms there.
 /// <c>doctor.append_events_set</c> classifies every part (duplicate, conflict, skipped, written) and writes streams,
 /// events and commands in one statement whatever the number of streams — but planning it costs about a millisecond,
-/// more than the loop costs for a few streams, so <c>append_events</c> keeps its loop up to 16 streams and hands larger
-/// appends to the set-based one (the advisory lock, taken twice in one transaction, is simply held).
+/// more than the loop costs for a few streams. So 0001's function is kept, renamed <c>append_events_each</c>, and
+/// <c>append_events</c> hands an append of up to 16 streams to it and a larger one to <c>append_events_set</c>.
 /// </summary>
 internal static class Migration0010SetBasedAppend
 {
@@ -110,7 +110,12 @@ internal static class Migration0010SetBasedAppend
         END
         $fn$;
 
-        CREATE OR REPLACE FUNCTION doctor.append_events(
+        -- The per-stream loop of 0001, kept as it is under another name.
+        ALTER FUNCTION doctor.append_events(int[], text[], text[], bigint[], text[], text[], int[], uuid[], text[], text[])
+            RENAME TO append_events_each;
+
+        -- Many streams: the set-based statement (planning it costs about a millisecond); few: the loop (about 80 µs a stream).
+        CREATE FUNCTION doctor.append_events(
             p_units        int[],
             p_stream_ids   text[],
             p_stream_types text[],
@@ -123,121 +128,13 @@ internal static class Migration0010SetBasedAppend
             p_event_data   text[])
         RETURNS TABLE (part_stream_id text, outcome text, stream_version bigint, first_seq bigint, last_seq bigint, actual_version bigint)
         LANGUAGE plpgsql AS $fn$
-        DECLARE
-            n            int := cardinality(p_stream_ids);
-            i            int;
-            lo           int;
-            hi           int;
-            offs         int := 0;
-            cur          bigint;
-            meta         jsonb;
-            failed_units int[]   := '{}';
-            outcomes     text[]   := '{}';
-            actuals      bigint[] := '{}';
-            dup_version  bigint[] := '{}';
-            dup_first    bigint[] := '{}';
-            dup_last     bigint[] := '{}';
-            f_seq        bigint;
-            l_seq        bigint;
-            notify_seq   bigint;
-            cmd          record;
         BEGIN
-            -- One writer at a time: positions are drawn and committed in the same order, so a reader that sees
-            -- seq N has seen every committed seq below N (DESIGN.md §4). Released at commit, after visibility.
-            PERFORM pg_advisory_xact_lock({{AdvisoryLockKeys.Append}});
-
-            -- Many streams: one set-based statement (planning it costs about a millisecond; the loop below costs about
-            -- 80 µs a stream). Few streams: the loop.
-            IF n > 16 THEN
+            IF cardinality(p_stream_ids) > 16 THEN
                 RETURN QUERY SELECT * FROM doctor.append_events_set(p_units, p_stream_ids, p_stream_types, p_expected, p_metadata,
                     p_command_ids, p_counts, p_event_ids, p_event_types, p_event_data);
-                RETURN;
-            END IF;
-
-            FOR i IN 1..n LOOP
-                IF p_command_ids[i] IS NOT NULL THEN
-                    SELECT c.stream_version, c.first_seq, c.last_seq INTO cmd
-                      FROM doctor.commands c
-                     WHERE c.command_id = p_command_ids[i] AND c.stream_id = p_stream_ids[i];
-                    IF FOUND THEN
-                        outcomes[i] := 'duplicate';
-                        dup_version[i] := cmd.stream_version;
-                        dup_first[i] := cmd.first_seq;
-                        dup_last[i] := cmd.last_seq;
-                        CONTINUE;
-                    END IF;
-                END IF;
-
-                SELECT s.version INTO cur FROM doctor.streams s WHERE s.id = p_stream_ids[i];
-                IF NOT FOUND THEN
-                    cur := NULL;
-                END IF;
-                actuals[i] := cur;
-                IF p_expected[i] <> -1 AND coalesce(cur, 0) <> p_expected[i] THEN
-                    outcomes[i] := 'conflict';
-                    failed_units := failed_units || p_units[i];
-                ELSE
-                    outcomes[i] := 'written';
-                END IF;
-            END LOOP;
-
-            FOR i IN 1..n LOOP
-                lo := offs + 1;
-                hi := offs + p_counts[i];
-                offs := hi;
-                part_stream_id := p_stream_ids[i];
-                stream_version := NULL;
-                first_seq := NULL;
-                last_seq := NULL;
-                actual_version := NULL;
-
-                IF p_units[i] = ANY (failed_units) THEN
-                    outcome := CASE WHEN outcomes[i] = 'conflict' THEN 'conflict' ELSE 'skipped' END;
-                    actual_version := actuals[i];
-                    RETURN NEXT;
-                    CONTINUE;
-                END IF;
-
-                outcome := outcomes[i];
-                IF outcomes[i] = 'duplicate' THEN
-                    stream_version := dup_version[i];
-                    first_seq := dup_first[i];
-                    last_seq := dup_last[i];
-                    RETURN NEXT;
-                    CONTINUE;
-                END IF;
-
-                cur := coalesce(actuals[i], 0);
-                meta := p_metadata[i]::jsonb;
-
-                INSERT INTO doctor.streams AS s (id, type, version)
-                VALUES (p_stream_ids[i], p_stream_types[i], cur + p_counts[i])
-                ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = now();
-
-                WITH ins AS (
-                    INSERT INTO doctor.events (id, stream_id, version, type, data, metadata, command_id)
-                    SELECT e.id, p_stream_ids[i], cur + e.ord, e.type, e.data::jsonb, meta, p_command_ids[i]
-                      FROM unnest(p_event_ids[lo:hi], p_event_types[lo:hi], p_event_data[lo:hi])
-                           WITH ORDINALITY AS e(id, type, data, ord)
-                     ORDER BY e.ord
-                    RETURNING seq)
-                SELECT min(ins.seq), max(ins.seq) INTO f_seq, l_seq FROM ins;
-
-                IF p_command_ids[i] IS NOT NULL THEN
-                    INSERT INTO doctor.commands (command_id, stream_id, stream_version, first_seq, last_seq)
-                    VALUES (p_command_ids[i], p_stream_ids[i], cur + p_counts[i], f_seq, l_seq);
-                END IF;
-
-                notify_seq := l_seq;
-                stream_version := cur + p_counts[i];
-                first_seq := f_seq;
-                last_seq := l_seq;
-                RETURN NEXT;
-            END LOOP;
-
-            -- Delivered at commit: tailers wake as soon as the events are visible.
-            IF notify_seq IS NOT NULL THEN
-                PERFORM pg_notify('doctor_events', notify_seq::text);
+            ELSE
+                RETURN QUERY SELECT * FROM doctor.append_events_each(p_units, p_stream_ids, p_stream_types, p_expected, p_metadata,
+                    p_command_ids, p_counts, p_event_ids, p_event_types, p_event_data);
             END IF;
         END
         $fn$;
