@@ -88,7 +88,7 @@ public static class FaultEndpoints
             Math.Round(total, 3), stages, state.ResolvedAt is { } r ? Math.Round((r - received).TotalMilliseconds, 3) : null);
     }
 
-    internal static string Verdict(FaultVerdict verdict) => verdict == FaultVerdict.InMaintenance ? "in_maintenance" : verdict.ToString().ToLowerInvariant();
+    private static string Verdict(FaultVerdict verdict) => FaultOutcome.VerdictName(verdict);
 
     private static IncidentView View(IncidentState s) =>
         new(s.IncidentId!, s.Fault!.Host, s.Fault.FaultType, s.Fault.Severity, Verdict(s.Verdict), s.Status.ToString().ToLowerInvariant(),

@@ -34,7 +34,6 @@ public sealed record FaultCorrelated(IReadOnlyList<AffectedInstance> Instances, 
 /// </summary>
 public sealed record FaultRecorded(FaultReceived Fault, PolicyDecided Decision, FaultCorrelated Correlation) : IFaultEvent
 {
-    [System.Text.Json.Serialization.JsonIgnore]
     public DateTimeOffset At => Correlation.At;
 }
 

@@ -191,7 +191,7 @@ public sealed class FaultInspector(
                 {
                     var state = FaultIncident.Evolve(IncidentState.Initial, fault);
                     book.Put(incidentId, state, 0);
-                    outcomes[index] = new FaultOutcome(incidentId, Verdict(state.Verdict), fault.Fault.Host, 0);
+                    outcomes[index] = new FaultOutcome(incidentId, FaultOutcome.VerdictName(state.Verdict), fault.Fault.Host, 0);
                 }
             }
             finally
@@ -226,7 +226,7 @@ public sealed class FaultInspector(
                 if (o.State.Verdict == FaultVerdict.Fence && o.Host is not null)
                     fencing.Add((o, Task.Run(() => FenceAsync(o, CancellationToken.None), CancellationToken.None), notifications.Count, clock.GetUtcNow()));
                 notified += notifications.Count;
-                outcomes[o.Index] = new FaultOutcome(o.IncidentId, Verdict(o.State.Verdict), o.State.Fault!.Host, notifications.Count);
+                outcomes[o.Index] = new FaultOutcome(o.IncidentId, FaultOutcome.VerdictName(o.State.Verdict), o.State.Fault!.Host, notifications.Count);
             }
             metrics.Notifications(notified);
             if (fencing.Count > 0)
@@ -378,7 +378,7 @@ public sealed class FaultInspector(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var (state, version) = book.Get(incidentId) ?? await LoadAsync(incidentId, ct);
+            var (state, version) = book.Get(incidentId) ?? await book.ReloadAsync(incidentId, ct);
             var after = state;
             var toAppend = new List<EventToAppend>();
             foreach (var command in commands)
@@ -401,26 +401,10 @@ public sealed class FaultInspector(
             }
             catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
             {
-                var fresh = await LoadAsync(incidentId, ct);
-                book.Put(incidentId, fresh.State, fresh.Version);
+                await book.ReloadAsync(incidentId, ct);
             }
         }
     }
-
-    private async Task<(IncidentState State, long Version)> LoadAsync(string incidentId, CancellationToken ct)
-    {
-        var state = IncidentState.Initial;
-        long version = 0;
-        foreach (var recorded in await store.ReadStreamAsync(FaultEventTypes.StreamId(incidentId), 1, int.MaxValue, ct))
-        {
-            if (types.Deserialize(recorded) is IFaultEvent evt)
-                state = FaultIncident.Evolve(state, evt);
-            version = recorded.Version;
-        }
-        return (state, version);
-    }
-
-    private static string Verdict(FaultVerdict verdict) => verdict == FaultVerdict.InMaintenance ? "in_maintenance" : verdict.ToString().ToLowerInvariant();
 
     private static readonly TaskCompletionSource CompletedSource = Completed();
 

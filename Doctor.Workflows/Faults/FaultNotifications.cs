@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doctor.Domain.Faults;
@@ -65,14 +63,8 @@ public static class FaultNotifications
 
     // Derived, not random: every expansion of one stored record (fast lane, feed, replay) yields the same ids, hence the
     // same delivery ids and X-Doctor-Event-Id. An incident notifies once per kind, at one time.
-    private static string MessageId(FaultReceived fault, string kind, string key, DateTimeOffset now)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{fault.IncidentId}\n{kind}\n{key}\n{now.UtcTicks}"), hash);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // RFC 9562 version 8, RFC variant
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true).ToString();
-    }
+    private static string MessageId(FaultReceived fault, string kind, string key, DateTimeOffset now) =>
+        DerivedUuid.Of($"{fault.IncidentId}\n{kind}\n{key}\n{now.UtcTicks}").ToString();
 
     // As the feed reads it back (a JSON string), not a CLR DateTimeOffset: the fast lane routes these very objects, and
     // alarm traits and subscription filters must see the same value on both paths.

@@ -7,4 +7,9 @@ public sealed record FaultOutcome(
     [property: JsonPropertyName("incident_id")] string? IncidentId,
     [property: JsonPropertyName("verdict")] string Verdict,
     [property: JsonPropertyName("host")] string? Host,
-    [property: JsonPropertyName("notifications")] int Notifications);
+    [property: JsonPropertyName("notifications")] int Notifications)
+{
+    /// <summary>A verdict as the API spells it (<c>fence</c>, <c>in_maintenance</c>, ...).</summary>
+    public static string VerdictName(Doctor.Domain.Faults.FaultVerdict verdict) =>
+        verdict == Doctor.Domain.Faults.FaultVerdict.InMaintenance ? "in_maintenance" : verdict.ToString().ToLowerInvariant();
+}

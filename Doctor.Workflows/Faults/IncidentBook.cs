@@ -132,7 +132,8 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
         Put(incidentId, types.Deserialize(recorded) is IFaultEvent evt ? FaultIncident.Evolve(state, evt) : state, recorded.Version);
     }
 
-    private async Task ReloadAsync(string incidentId, CancellationToken ct)
+    /// <summary>Folds the incident's stream from the store, keeps it, and returns it (a gap, or another node's append).</summary>
+    public async Task<(IncidentState State, long Version)> ReloadAsync(string incidentId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("SELECT version, type, data::text FROM doctor.events WHERE stream_id = $1 ORDER BY version");
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = FaultEventTypes.StreamId(incidentId) });
@@ -148,6 +149,7 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
                 state = FaultIncident.Evolve(state, evt);
         }
         Put(incidentId, state, version);
+        return (state, version);
     }
 
     public (IncidentState State, long Version)? Get(string incidentId) =>

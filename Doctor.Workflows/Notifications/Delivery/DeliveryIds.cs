@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Doctor.Workflows.Notifications.Delivery;
 
 /// <summary>
@@ -10,13 +7,5 @@ namespace Doctor.Workflows.Notifications.Delivery;
 /// </summary>
 public static class DeliveryIds
 {
-    public static Guid For(string messageId, string subscriber, Uri endpoint)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{messageId}\n{subscriber}\n{endpoint.AbsoluteUri}"), hash);
-        // RFC 9562 version 8 (custom) with the RFC variant, so it reads as a well-formed UUID.
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
-    }
+    public static Guid For(string messageId, string subscriber, Uri endpoint) => DerivedUuid.Of($"{messageId}\n{subscriber}\n{endpoint.AbsoluteUri}");
 }
