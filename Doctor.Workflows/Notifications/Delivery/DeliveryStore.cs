@@ -27,6 +27,8 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
     private readonly ILogger<DeliveryStore> _logger;
     private readonly Channel<Settled> _settled = Channel.CreateUnbounded<Settled>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly Channel<Recording> _recordings = Channel.CreateUnbounded<Recording>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _recorder;
 
     public DeliveryStore(NpgsqlDataSource dataSource, NotifierNode node, ILogger<DeliveryStore> logger)
     {
@@ -34,41 +36,24 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
         _node = node;
         _logger = logger;
         _writer = Task.Run(WriteSettledAsync);
+        _recorder = Task.Run(WriteRecordingsAsync);
     }
 
     /// <summary>
     /// Records the deliveries as pending, owned by this node; returns the ids of those not recorded before (by any path).
+    /// Recordings queue behind one writer, which inserts whatever is waiting in one statement: a 100-host failure hands
+    /// over a hundred recordings at once, and a hundred concurrent inserts into one table's indexes cost the database
+    /// many times the CPU of a few large ones — CPU the webhooks of the same failure wait for. Cancelling stops the
+    /// wait, not the insert.
     /// </summary>
-    public async Task<IReadOnlySet<Guid>> RecordAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken ct = default)
+    public Task<IReadOnlySet<Guid>> RecordAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken ct = default)
     {
         if (deliveries.Count == 0)
-            return new HashSet<Guid>();
-        var owner = await _node.IdAsync(ct);
-        await using var command = _dataSource.CreateCommand("""
-            INSERT INTO doctor.webhook_deliveries (id, message_id, subscriber, endpoint, seq, body, headers, status, owner_node)
-            SELECT d.id, d.message_id, d.subscriber, d.endpoint, d.seq, d.body, d.headers, 'pending', $8
-            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bytea[], $7::jsonb[])
-                AS d(id, message_id, subscriber, endpoint, seq, body, headers)
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Id!.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.MessageId ?? "").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Subscriber).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Endpoint.AbsoluteUri).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Seq).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Body).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = deliveries.Select(d => JsonSerializer.Serialize(d.Headers ?? new Dictionary<string, string>())).ToArray(),
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-        });
-        command.Parameters.Add(new NpgsqlParameter { Value = owner });
-        var inserted = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            inserted.Add(reader.GetGuid(0));
-        return inserted;
+            return Task.FromResult<IReadOnlySet<Guid>>(new HashSet<Guid>());
+        var recording = new Recording(deliveries, new TaskCompletionSource<IReadOnlySet<Guid>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_recordings.Writer.TryWrite(recording))
+            throw new ObjectDisposedException(nameof(DeliveryStore));
+        return recording.Inserted.Task.WaitAsync(ct);
     }
 
     /// <summary>
@@ -190,8 +175,105 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _recordings.Writer.TryComplete();
+        await _recorder;
         _settled.Writer.TryComplete();
         await _writer;
+    }
+
+    /// <summary>Rows per insert statement of the recording writer: large enough to take a 100-host failure in a few.</summary>
+    private const int RecordSlice = 2_000;
+
+    private async Task WriteRecordingsAsync()
+    {
+        var batch = new List<Recording>();
+        Recording? carried = null;
+        while (carried is not null || await _recordings.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var rows = 0;
+            if (carried is not null)
+            {
+                batch.Add(carried);
+                rows = carried.Deliveries.Count;
+                carried = null;
+            }
+            while (rows < RecordSlice && _recordings.Reader.TryRead(out var next))
+            {
+                if (batch.Count > 0 && rows + next.Deliveries.Count > RecordSlice)
+                {
+                    carried = next;
+                    break;
+                }
+                batch.Add(next);
+                rows += next.Deliveries.Count;
+            }
+            try
+            {
+                var inserted = await InsertAsync([.. batch.SelectMany(r => r.Deliveries)]);
+                // An id two recordings share (the fast lane and the feed reaching one notification) is the first one's.
+                foreach (var recording in batch)
+                {
+                    var mine = new HashSet<Guid>();
+                    foreach (var delivery in recording.Deliveries)
+                    {
+                        if (inserted.Remove(delivery.Id!.Value))
+                            mine.Add(delivery.Id.Value);
+                    }
+                    recording.Inserted.TrySetResult(mine);
+                }
+            }
+            catch (Exception e) when (batch.Count > 1)
+            {
+                // One recording's bad row must not fail the others it shared a statement with: each on its own.
+                _logger.LogWarning(e, "notifier: recording {Count} batched deliveries failed; recording them one caller at a time", rows);
+                foreach (var recording in batch)
+                {
+                    try
+                    {
+                        recording.Inserted.TrySetResult(await InsertAsync(recording.Deliveries));
+                    }
+                    catch (Exception single)
+                    {
+                        recording.Inserted.TrySetException(single);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                batch[0].Inserted.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task<HashSet<Guid>> InsertAsync(IReadOnlyList<WebhookDelivery> deliveries)
+    {
+        var owner = await _node.IdAsync(CancellationToken.None);
+        await using var command = _dataSource.CreateCommand("""
+            INSERT INTO doctor.webhook_deliveries (id, message_id, subscriber, endpoint, seq, body, headers, status, owner_node)
+            SELECT d.id, d.message_id, d.subscriber, d.endpoint, d.seq, d.body, d.headers, 'pending', $8
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bytea[], $7::jsonb[])
+                AS d(id, message_id, subscriber, endpoint, seq, body, headers)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Id!.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.MessageId ?? "").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Subscriber).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Endpoint.AbsoluteUri).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Seq).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveries.Select(d => d.Body).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = deliveries.Select(d => JsonSerializer.Serialize(d.Headers ?? new Dictionary<string, string>())).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+        });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        var inserted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            inserted.Add(reader.GetGuid(0));
+        return inserted;
     }
 
     private async Task WriteSettledAsync()
@@ -276,6 +358,8 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
         }
         return rows;
     }
+
+    private sealed record Recording(IReadOnlyList<WebhookDelivery> Deliveries, TaskCompletionSource<IReadOnlySet<Guid>> Inserted);
 
     private sealed record Settled(Guid Id, int Attempts, Task Recorded, TaskCompletionSource Written);
 }
