@@ -180,8 +180,10 @@ public sealed class FaultInspector(
             // The one durable write of the fast path: incidents and their notifications commit together.
             IReadOnlyList<AppendResult> results;
             var appending = store.AppendManyAsync(appends, ct);
-            // Expanded while the commit is on its way to the disk: the first webhook waits for neither in turn.
-            var expanded = opened.ConvertAll(o => o.Outbox?.Expand() ?? []);
+            // The first incident's notifications are expanded while the commit is on its way to the disk (the first
+            // webhook waits for neither in turn); the others just before their own hand-over, so a 100-host failure
+            // holds one host's notifications at a time, not 20,000 payloads the garbage collector must carry along.
+            var firstExpanded = opened.Count > 0 ? opened[0].Outbox?.Expand() ?? [] : [];
             try
             {
                 results = await appending;
@@ -203,6 +205,10 @@ public sealed class FaultInspector(
                 }
             }
             var appendedAt = clock.GetUtcNow();
+            // Every incident's outbox record is announced before the first is routed: the feed, woken by this commit,
+            // would otherwise route the later incidents of a many-host failure a second time while they wait their turn.
+            using var reservation = shortcut.Reserve(opened.Select((o, k) => (o, k)).Where(x => x.o.Outbox is not null)
+                .Select(x => results[x.k].FirstSeq + x.o.IncidentEvents));
             var notified = 0;
             var fencing = new List<(Opened Incident, Task<List<FaultCommand>> Actions, int Notified, DateTimeOffset HandedOverAt)>();
             for (var k = 0; k < opened.Count; k++)
@@ -211,7 +217,7 @@ public sealed class FaultInspector(
                 // fencing never competes with routing them; its fencing then starts at once and runs beside the
                 // deliveries, while the next incident is handed over.
                 var o = opened[k];
-                var notifications = expanded[k];
+                var notifications = k == 0 ? firstExpanded : o.Outbox?.Expand() ?? [];
                 // The part's events took consecutive positions from FirstSeq (AppendedEvents): the outbox record follows the incident's own events.
                 var seq = results[k].FirstSeq + o.IncidentEvents;
                 try

@@ -8,4 +8,15 @@ public sealed class FeedOnlyShortcut : INotificationShortcut
     public ValueTask DeliverNowAsync(IReadOnlyList<RecordedEvent> appended, CancellationToken ct) => ValueTask.CompletedTask;
 
     public ValueTask DeliverNowAsync(IReadOnlyList<AppendedNotification> appended, CancellationToken ct) => ValueTask.CompletedTask;
+
+    public IDisposable Reserve(IEnumerable<long> seqs) => NothingReserved.Instance;
+
+    private sealed class NothingReserved : IDisposable
+    {
+        public static readonly NothingReserved Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -20,4 +20,11 @@ public interface INotificationShortcut
     /// of each outbox event named by a <see cref="AppendedNotification.Seq"/> must be among them.
     /// </summary>
     ValueTask DeliverNowAsync(IReadOnlyList<AppendedNotification> appended, CancellationToken ct);
+
+    /// <summary>
+    /// Announces that the outbox events at <paramref name="seqs"/> are about to be handed over (in that order, perhaps
+    /// over hundreds of milliseconds): until then the feed leaves them to the fast lane. Dispose once every hand-over
+    /// was made or given up; what was not handed over goes back to the feed.
+    /// </summary>
+    IDisposable Reserve(IEnumerable<long> seqs);
 }

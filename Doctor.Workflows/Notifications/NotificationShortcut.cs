@@ -64,6 +64,8 @@ public sealed class NotificationShortcut(
             _ = RecordAsync(deliveries, written);
     }
 
+    public IDisposable Reserve(IEnumerable<long> seqs) => handoffs.Reserve(seqs);
+
     /// <summary>The longest the rows of a hand-over wait for its burst of webhooks to go out first.</summary>
     public static readonly TimeSpan RecordAfterBurstAtMost = TimeSpan.FromMilliseconds(100);
 
