@@ -48,8 +48,11 @@ public static class FaultBenchmarks
         var each = new List<double>();
         var answered = new List<double>();
         var stages = new Dictionary<string, List<double>>();
+        var gc = GcMark.Now();
         for (var run = -3; run < runs; run++) // three warm-up runs
         {
+            if (run == 0)
+                gc = GcMark.Now();
             var done = consumer.Expect(100);
             var t0 = Stopwatch.GetTimestamp();
             var answer = await PutAsync(service.Client, Events(["compute-0"], "compute.host.down"));
@@ -79,6 +82,7 @@ public static class FaultBenchmarks
         Row($"each consumer webhook received (all {each.Count:N0})", new Sample(each));
         Row("first consumer webhook received", new Sample(first));
         Row("last (100th) consumer webhook received", new Sample(last));
+        Console.WriteLine(gc.Since());
         PrintStages(stages);
     }
 
@@ -98,8 +102,11 @@ public static class FaultBenchmarks
         var first = new List<double>();
         var answered = new List<double>();
         var stages = new Dictionary<string, List<double>>();
+        var gc = GcMark.Now();
         for (var run = -1; run < runs; run++)
         {
+            if (run == 0)
+                gc = GcMark.Now();
             var done = consumer.Expect(10_000);
             var t0 = Stopwatch.GetTimestamp();
             var answer = await PutAsync(service.Client, Events(hosts, "compute.host.down"));
@@ -124,6 +131,7 @@ public static class FaultBenchmarks
         Console.WriteLine($"| PUT answered | {new Sample(answered).Summary("F1")} |");
         Console.WriteLine($"| first webhook received | {new Sample(first).Summary("F1")} |");
         Console.WriteLine($"| last (10,000th) webhook received | {new Sample(last).Summary("F1")} |");
+        Console.WriteLine(gc.Since());
         PrintStages(stages);
     }
 
@@ -235,4 +243,17 @@ public static class FaultBenchmarks
         new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 50 }.ConnectionString;
 
     private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    /// <summary>The process's collections and pause time so far: the service runs in this process, so its GC is this one.</summary>
+    private readonly record struct GcMark(int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+    {
+        public static GcMark Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+        public string Since()
+        {
+            var now = Now();
+            return string.Create(CultureInfo.InvariantCulture,
+                $"\nGC during the measured runs ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}): {now.Gen0 - Gen0} gen0, {now.Gen1 - Gen1} gen1, {now.Gen2 - Gen2} gen2 collections, {(now.Pause - Pause).TotalMilliseconds:F0} ms paused in all.");
+        }
+    }
 }
