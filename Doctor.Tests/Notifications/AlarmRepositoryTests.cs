@@ -79,18 +79,26 @@ public class AlarmRepositoryTests(AlarmDatabase db) : IClassFixture<AlarmDatabas
     }
 
     [Fact]
-    public async Task UpdateStatus_StoresTheTransition_AndLeavesTheDefinition()
+    public async Task UpdateStatuses_StoresEachTransitionWithItsHistory_AndLeavesTheDefinitions()
     {
-        var alarm = Alarm(query: [Query("traits.state", "eq", "MAINTENANCE")]);
-        await _repository.CreateAsync(alarm);
+        var first = Alarm(query: [Query("traits.state", "eq", "MAINTENANCE")]);
+        var second = Alarm();
+        await _repository.CreateAsync(first);
+        await _repository.CreateAsync(second);
         var status = new AlarmStatus(AlarmStates.Alarm, Now.AddMinutes(5), "Event <id=m-1> hits", AlarmStates.InsufficientData, "m-1");
+        var other = status with { Reason = "Event <id=m-2> hits", FiredBy = "m-2", Previous = null };
+        var deleted = Guid.NewGuid();
 
-        Assert.True(await _repository.UpdateStatusAsync(alarm.Id, status));
-        var read = await _repository.GetAsync(alarm.Id);
+        var updated = await _repository.UpdateStatusesAsync(new Dictionary<Guid, AlarmStatus> { [first.Id] = status, [second.Id] = other, [deleted] = status });
 
+        Assert.Equal(new[] { first.Id, second.Id }.Order(), updated.Order()); // not the one that does not exist
+        var read = await _repository.GetAsync(first.Id);
         Assert.Equal(status, read!.Status);
         Assert.Equal("traits.state", Assert.Single(read.Query).Field);
-        Assert.False(await _repository.UpdateStatusAsync(Guid.NewGuid(), status));
+        Assert.Equal(other, (await _repository.GetAsync(second.Id))!.Status);
+        var history = await _repository.ListHistoryAsync(second.Id);
+        Assert.Equal("{\"state\" : \"alarm\"}", history.Single(h => h.Type == "state transition").Detail);
+        Assert.Empty(await _repository.UpdateStatusesAsync(new Dictionary<Guid, AlarmStatus>()));
     }
 
     [Fact]

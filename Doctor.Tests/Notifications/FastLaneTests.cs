@@ -115,4 +115,57 @@ public class FastLaneTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>, IAs
         Assert.Equal(4, _listener.AllAttempts.Select(p => p.EventId).Distinct().Count());
         Assert.Equal(4, _listener.AllAttempts.Count);
     }
+
+    [Fact]
+    public async Task FastLane_GivenFreshAlarmsWithoutRepeat_ThenTheirMovesAreStoredBeforeTheirWebhooks_AndTheEndpointHearsTheBatchInOrder()
+    {
+        var shortcut = (INotificationShortcut)_services.Shortcut;
+        var steady = await AlarmOn("p1", null, "/ordered"); // repeats; fired once below, so it no longer moves
+        await shortcut.DeliverNowAsync([Stored(1, HostDown(("vm-0", "p1")))], CancellationToken.None);
+        await _services.WhenIdleAsync();
+        var vm1 = await FreshAlarmOn("vm-1", "/ordered");
+        var vm2 = await FreshAlarmOn("vm-2", "/ordered");
+        var record = HostDown(("vm-1", "p1"), ("vm-2", "p1"));
+        var (n1, n2) = (record.Expand()[0].MessageId, record.Expand()[1].MessageId);
+
+        await shortcut.DeliverNowAsync([Stored(2, record)], CancellationToken.None);
+        await _services.WhenIdleAsync();
+
+        // Queued in the order routed, although the first move holds back everything routed after it until it is stored.
+        var heard = _listener.Accepted("/ordered").Select(p => (Alarm: p.Json["alarm_id"]!.GetValue<string>(), Message: MessageIdOf(p)))
+            .Where(p => p.Message == n1 || p.Message == n2).ToList();
+        Assert.Equal([(steady.Id.ToString(), n1), (vm1.Id.ToString(), n1), (steady.Id.ToString(), n2), (vm2.Id.ToString(), n2)], heard);
+        foreach (var (alarm, firedBy) in new[] { (vm1, n1), (vm2, n2) })
+        {
+            var stored = (await _services.Repository.GetAsync(alarm.Id))!.Status;
+            Assert.Equal((AlarmStates.Alarm, AlarmStates.InsufficientData, firedBy), (stored.State, stored.Previous, stored.FiredBy));
+            Assert.Single(await _services.Repository.ListHistoryAsync(alarm.Id), h => h.Type == "state transition");
+        }
+    }
+
+    [Fact]
+    public async Task FastLane_GivenAnAlarmDeletedOnAnotherNodeBeforeItsMoveIsStored_ThenItsWebhookIsDropped_AndTheOthersGoOut()
+    {
+        var gone = await FreshAlarmOn("vm-1", "/gone");
+        var kept = await FreshAlarmOn("vm-2", "/kept");
+        Assert.True(await _services.Repository.DeleteAsync(gone.Id)); // this node's directory still holds it
+
+        await ((INotificationShortcut)_services.Shortcut).DeliverNowAsync([Stored(1, HostDown(("vm-1", "p1"), ("vm-2", "p1")))], CancellationToken.None);
+        await _services.WhenIdleAsync();
+
+        Assert.DoesNotContain(_listener.AllAttempts, p => p.Path == "/gone");
+        Assert.Single(_listener.Accepted("/kept"));
+        Assert.Null(_services.Directory.Find(gone.Id));
+        Assert.Equal(AlarmStates.Alarm, _services.Directory.Find(kept.Id)!.Status.State);
+    }
+
+    private async Task<EventAlarm> FreshAlarmOn(string vm, string path)
+    {
+        var alarm = Alarm("compute.instance.update", "p1", repeat: false,
+            query: [Query("traits.state", "eq", "error"), Query("traits.instance_id", "eq", vm)], actions: _listener.Url(path));
+        await _services.Directory.CreateAsync(alarm);
+        return alarm;
+    }
+
+    private static string MessageIdOf(ReceivedPost post) => post.Json["reason_data"]!["event"]!["message_id"]!.GetValue<string>();
 }

@@ -39,19 +39,13 @@ public sealed class NotificationShortcut(
         var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The caller hands over whole outbox events: every notification of each position is here.
         handoffs.Add(appended.Select(a => a.Seq).Distinct(), written.Task);
-        var deliveries = new List<WebhookDelivery>();
+        IReadOnlyList<WebhookDelivery> deliveries;
         try
         {
-            foreach (var (notification, seq) in appended)
-            {
-                // Queued as soon as routed: the first webhooks leave while the rest are still being routed, and the rows
-                // are written after the burst (a delivery's outcome is stored only once its row is).
-                foreach (var delivery in await router.RouteAsync(notification, seq, ct))
-                {
-                    dispatcher.Enqueue(delivery with { Recorded = written.Task });
-                    deliveries.Add(delivery);
-                }
-            }
+            // Queued as soon as routed (or as soon as the alarms they move are stored): the first webhooks leave while
+            // the rest are still being routed, and the rows are written after the burst (a delivery's outcome is stored
+            // only once its row is).
+            deliveries = await router.RouteAsync(appended, delivery => dispatcher.Enqueue(delivery with { Recorded = written.Task }), ct);
         }
         catch
         {

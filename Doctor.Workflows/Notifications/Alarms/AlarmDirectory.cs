@@ -127,22 +127,26 @@ public sealed class AlarmDirectory(AlarmRepository repository)
         }
     }
 
-    /// <summary>Stores the alarm's new status; returns the updated alarm, or null when it has been deleted meanwhile.</summary>
-    public async Task<EventAlarm?> RecordStatusAsync(Guid id, AlarmStatus status, CancellationToken ct = default)
+    /// <summary>
+    /// Stores the moves in one statement (state and history) and returns the ids of the alarms that still exist; the
+    /// others were deleted meanwhile and leave the directory.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> RecordStatusesAsync(IReadOnlyDictionary<Guid, AlarmStatus> moves, CancellationToken ct = default)
     {
         await EnsureLoadedAsync(ct);
         await _writer.WaitAsync(ct);
         try
         {
-            if (!await repository.UpdateStatusAsync(id, status, ct))
+            var stored = await repository.UpdateStatusesAsync(moves, ct);
+            var snapshot = Current;
+            foreach (var (id, status) in moves)
             {
-                _snapshot = Current.Without(id);
-                return null;
+                snapshot = !stored.Contains(id) ? snapshot.Without(id)
+                    : snapshot.ById.TryGetValue(id, out var alarm) ? snapshot.With(alarm with { Status = status })
+                    : snapshot;
             }
-            var updated = Current.ById.TryGetValue(id, out var alarm) ? alarm with { Status = status } : await repository.GetAsync(id, ct);
-            if (updated is not null)
-                _snapshot = Current.With(updated);
-            return updated;
+            _snapshot = snapshot;
+            return stored;
         }
         finally
         {

@@ -41,9 +41,7 @@ public sealed class AlarmNotifier(
             return;
         // Alarms and subscriptions made on other nodes count too (scale-out): reload before routing notifications.
         await router.RefreshAsync(ct);
-        var deliveries = new List<WebhookDelivery>();
-        foreach (var (notification, seq) in pending)
-            deliveries.AddRange(await router.RouteAsync(notification, seq, ct));
+        var deliveries = await router.RouteAsync(pending, static _ => { }, ct);
         var recordedNow = await store.RecordAsync(deliveries, ct);
         foreach (var delivery in deliveries)
         {

@@ -65,20 +65,40 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>Stores the alarm's new state; false when the alarm no longer exists.</summary>
-    public async Task<bool> UpdateStatusAsync(Guid id, AlarmStatus status, CancellationToken ct = default)
+    /// <summary>
+    /// Stores the alarms' new states, each with its 'state transition' history entry (Aodh's detail: <c>{"state": "&lt;new state&gt;"}</c>), in one statement; returns the ids that were updated
+    /// (an alarm deleted meanwhile is not).
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> UpdateStatusesAsync(IReadOnlyDictionary<Guid, AlarmStatus> statuses, CancellationToken ct = default)
     {
-        // Aodh's 'state transition' history entry in the same statement; its detail is Aodh's: {"state": "<new state>"}.
+        var updated = new HashSet<Guid>();
+        if (statuses.Count == 0)
+            return updated;
         await using var command = dataSource.CreateCommand("""
-            WITH updated AS (
-                UPDATE doctor.alarms SET state = $2, previous_state = $3, state_reason = $4, fired_by = $5, state_changed_at = $6 WHERE id = $1
-                RETURNING id, state, state_changed_at)
-            INSERT INTO doctor.alarm_history (event_id, alarm_id, type, detail, timestamp)
-            SELECT gen_random_uuid(), id, 'state transition', json_build_object('state', state)::text, state_changed_at FROM updated
+            WITH moves AS (
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+                    AS m(id, state, previous_state, state_reason, fired_by, state_changed_at)),
+            updated AS (
+                UPDATE doctor.alarms AS a SET state = m.state, previous_state = m.previous_state, state_reason = m.state_reason,
+                    fired_by = m.fired_by, state_changed_at = m.state_changed_at
+                FROM moves AS m WHERE a.id = m.id
+                RETURNING a.id, a.state, a.state_changed_at),
+            history AS (
+                INSERT INTO doctor.alarm_history (event_id, alarm_id, type, detail, timestamp)
+                SELECT gen_random_uuid(), id, 'state transition', json_build_object('state', state)::text, state_changed_at FROM updated)
+            SELECT id FROM updated
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        AddStatus(command, status);
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        var moves = statuses.ToList();
+        command.Parameters.Add(new NpgsqlParameter { Value = moves.Select(m => m.Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = moves.Select(m => m.Value.State).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = moves.Select(m => m.Value.Previous).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = moves.Select(m => m.Value.Reason).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = moves.Select(m => m.Value.FiredBy).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = moves.Select(m => m.Value.ChangedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            updated.Add(reader.GetGuid(0));
+        return updated;
     }
 
     /// <summary>The alarm's creation and state transitions, oldest first.</summary>
