@@ -183,6 +183,7 @@ public static class FaultBenchmarks
         Console.WriteLine($"| PUT answered | {new Sample(answered).Summary("F1")} |");
         Console.WriteLine($"| first webhook received | {new Sample(first).Summary("F1")} |");
         Console.WriteLine($"| last (10,000th) webhook received | {new Sample(last).Summary("F1")} |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nlast webhook of each run, sorted (ms): {string.Join(", ", last.Order().Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}"));
         Console.WriteLine(gc.Since());
         PrintStages(stages);
     }
