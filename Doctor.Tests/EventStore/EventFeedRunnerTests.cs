@@ -300,4 +300,50 @@ public sealed class EventFeedRunnerTests : IAsyncLifetime
             await runner.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task Runner_WhenTheApplicationStartsStopping_CancelsItsHandlersBeforeTheHostReachesIt()
+    {
+        // The host stops services in reverse order: the bus, registered after the runner, stops first. A handler still
+        // publishing then fails with an error logged on every clean shutdown; it must be stopped when stopping begins.
+        var lifetime = new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance);
+        var handler = new WaitingFeedHandler();
+        var options = Options.Create(new EventStoreOptions { FeedPollInterval = TimeSpan.FromSeconds(1) });
+        var runner = new EventFeedRunner(_db.DataSource, Store, [handler], options, NullLogger<EventFeedRunner>.Instance, lifetime);
+        await runner.StartAsync(Ct);
+        try
+        {
+            await Append("s-1");
+            await handler.Entered.Task.WaitAsync(Ct);
+
+            lifetime.StopApplication(); // the runner's own StopAsync has not been called
+
+            await handler.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        }
+        finally
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Holds its first batch until its token is cancelled, and says when.</summary>
+    private sealed class WaitingFeedHandler : IEventFeedHandler
+    {
+        public string Name => "waiting";
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task HandleAsync(IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
+        {
+            Entered.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            finally
+            {
+                Cancelled.TrySetResult();
+            }
+        }
+    }
 }

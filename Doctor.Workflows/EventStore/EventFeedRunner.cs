@@ -19,14 +19,17 @@ public sealed class EventFeedRunner : BackgroundService
     private readonly ILogger<EventFeedRunner> _logger;
     private readonly Dictionary<string, FeedSubscription> _subscriptions;
     private readonly EventFeedListener _listener;
+    private readonly IHostApplicationLifetime? _lifetime;
 
     public EventFeedRunner(
         NpgsqlDataSource dataSource,
         IEventStore store,
         IEnumerable<IEventFeedHandler> handlers,
         IOptions<EventStoreOptions> options,
-        ILogger<EventFeedRunner> logger)
+        ILogger<EventFeedRunner> logger,
+        IHostApplicationLifetime? lifetime = null)
     {
+        _lifetime = lifetime;
         _dataSource = dataSource;
         _store = store;
         _options = options.Value;
@@ -121,10 +124,15 @@ public sealed class EventFeedRunner : BackgroundService
             _logger.LogInformation("event feed: no handlers registered");
             return;
         }
-        var loops = _subscriptions.Values.Select(s => Task.Run(() => RunAsync(s, stoppingToken), CancellationToken.None)).ToList();
+        // Handlers stop as soon as the application starts stopping, not when the host reaches this service: hosted
+        // services stop in reverse order, and the bus (registered later) would otherwise be stopped under a handler
+        // still publishing to it — an error logged on every clean shutdown, and a batch retried for nothing.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _lifetime?.ApplicationStopping ?? CancellationToken.None);
+        var token = stopping.Token;
+        var loops = _subscriptions.Values.Select(s => Task.Run(() => RunAsync(s, token), CancellationToken.None)).ToList();
         if (_options.FeedUseNotifications)
         {
-            loops.Add(Task.Run(() => _listener.RunAsync(stoppingToken), CancellationToken.None));
+            loops.Add(Task.Run(() => _listener.RunAsync(token), CancellationToken.None));
         }
         await Task.WhenAll(loops);
     }
