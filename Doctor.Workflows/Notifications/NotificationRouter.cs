@@ -74,8 +74,8 @@ public sealed class NotificationRouter(AlarmDirectory alarms, SubscriptionDirect
         }
         if (moves.Count > 0)
         {
-            // Stored before any delivery of them exists: a crash in between replays the notification, and FiredBy makes
-            // it fire again. An alarm deleted meanwhile is not stored, and its deliveries are dropped.
+            // Stored before any held delivery is handed out: a crash in between replays the notification, and FiredBy
+            // makes it fire again. An alarm deleted meanwhile is not stored, and its deliveries are dropped.
             var stored = await alarms.RecordStatusesAsync(moves, ct);
             foreach (var (delivery, alarmId) in held)
             {
