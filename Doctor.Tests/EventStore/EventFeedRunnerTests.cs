@@ -326,9 +326,33 @@ public sealed class EventFeedRunnerTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Runner_WhenAHandlerFailsBecauseTheServiceIsStopping_LogsNoErrorAndLeavesTheBatchForTheNextStart()
+    {
+        var lifetime = new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance);
+        var handler = new WaitingFeedHandler { FailWhenCancelled = true }; // as the bus publisher does once the bus is stopped
+        var logger = new ListLogger<EventFeedRunner>();
+        var options = Options.Create(new EventStoreOptions { FeedPollInterval = TimeSpan.FromSeconds(1) });
+        var runner = new EventFeedRunner(_db.DataSource, Store, [handler], options, logger, lifetime);
+        await runner.StartAsync(Ct);
+        await Append("s-1");
+        await handler.Entered.Task.WaitAsync(Ct);
+
+        lifetime.StopApplication();
+        await handler.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await runner.StopAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("handled again at the next start"));
+        await using var connection = await _db.DataSource.OpenConnectionAsync(Ct);
+        Assert.Equal(0, await FeedCheckpoints.LoadAsync(connection, handler.Name, Ct)); // nothing checkpointed past the batch
+    }
+
     /// <summary>Holds its first batch until its token is cancelled, and says when.</summary>
     private sealed class WaitingFeedHandler : IEventFeedHandler
     {
+        public bool FailWhenCancelled { get; init; }
+
         public string Name => "waiting";
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -338,12 +362,15 @@ public sealed class EventFeedRunnerTests : IAsyncLifetime
             Entered.TrySetResult();
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             finally
             {
                 Cancelled.TrySetResult();
             }
+            if (FailWhenCancelled)
+                throw new InvalidOperationException("the bus is unhealthy: Not ready: stopped");
+            ct.ThrowIfCancellationRequested();
         }
     }
 }

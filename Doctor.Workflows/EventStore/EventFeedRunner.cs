@@ -234,6 +234,14 @@ public sealed class EventFeedRunner : BackgroundService
             {
                 throw;
             }
+            catch (Exception ex) when (ct.IsCancellationRequested)
+            {
+                // The service is stopping, and what the handler uses may be stopping with it (the bus): not a fault. The
+                // batch is not checkpointed, so it is handled again at the next start.
+                _logger.LogInformation("event feed: handler {Handler} stopped on seq {FirstSeq}..{LastSeq} as the service stops ({Error}); it is handled again at the next start",
+                    subscription.Name, batch[0].Seq, batch[^1].Seq, ex.Message);
+                throw new OperationCanceledException("the service is stopping", ex, ct);
+            }
             catch (Exception ex)
             {
                 var delay = _options.RetryDelay(attempt);
