@@ -1,4 +1,3 @@
-using System.Text;
 using Doctor.Tests.Infrastructure;
 using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Notifications.Delivery;
@@ -104,17 +103,7 @@ public sealed class DeliveryAdoptionTests : IAsyncLifetime
             Assert.Equal(StoredDelivery.Delivered, (await b.Store.GetAsync(row.Id!.Value))!.Status);
     }
 
-    private static List<WebhookDelivery> Deliveries(Uri endpoint, int count, long seqFrom) =>
-        [.. Enumerable.Range(0, count).Select(i =>
-        {
-            var id = Guid.NewGuid();
-            return new WebhookDelivery(endpoint, id.ToString(), Encoding.UTF8.GetBytes($"{{\"n\":{seqFrom + i}}}"), "test:adoption")
-            {
-                Id = id,
-                MessageId = $"m-{seqFrom + i}-{id:N}",
-                Seq = seqFrom + i,
-            };
-        })];
+    private static List<WebhookDelivery> Deliveries(Uri endpoint, int count, long seqFrom) => PendingDeliveries.Make(endpoint, count, seqFrom, "test:adoption");
 
     private async Task<Dictionary<Guid, int?>> OwnersAsync()
     {

@@ -1,6 +1,3 @@
-using System.Text;
-using Doctor.Tests.Infrastructure;
-using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Notifications.Delivery;
 
 namespace Doctor.Tests.Notifications;
@@ -9,23 +6,18 @@ namespace Doctor.Tests.Notifications;
 /// Recording deliveries through the store's one writer (<see cref="DeliveryStore.RecordAsync"/>): many callers at once
 /// share statements, yet each learns exactly which of its rows were new, and one caller's bad row fails only that caller.
 /// </summary>
-public sealed class DeliveryRecordingTests : IAsyncLifetime
+public sealed class DeliveryRecordingTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>, IAsyncLifetime
 {
     private static readonly Uri Endpoint = new("http://127.0.0.1:9/never");
-    private TestDatabase _db = null!;
 
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        await EventStoreSchema.MigrateAsync(_db.DataSource);
-    }
+    public Task InitializeAsync() => db.ClearAsync();
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task GivenAHundredCallersWhoseRowsOverlap_WhenTheyRecordAtOnce_ThenEveryRowIsStoredOnceAndReportedNewToExactlyOneCaller()
     {
-        await using var services = AlarmServices.Create(_db.DataSource);
+        await using var services = AlarmServices.Create(db.DataSource);
         // 100 callers of 50 rows over 2,500 distinct rows: each row is offered by two callers (the fast lane and the feed).
         var rows = Deliveries(2_500, seqFrom: 1);
         var callers = Enumerable.Range(0, 100).Select(c => rows.Skip(c * 25 % 2_500).Take(50).ToList()).ToList();
@@ -46,7 +38,7 @@ public sealed class DeliveryRecordingTests : IAsyncLifetime
     [Fact]
     public async Task GivenOneCallerWithARowTheDatabaseRefuses_WhenOthersRecordAtTheSameTime_ThenOnlyThatCallerFailsAndTheOthersRowsAreStored()
     {
-        await using var services = AlarmServices.Create(_db.DataSource);
+        await using var services = AlarmServices.Create(db.DataSource);
         var good = Enumerable.Range(0, 20).Select(c => Deliveries(30, seqFrom: 1_000 * (c + 1))).ToList();
         // PostgreSQL text cannot hold NUL: this row fails any statement it is part of.
         var bad = Deliveries(5, seqFrom: 1);
@@ -64,19 +56,9 @@ public sealed class DeliveryRecordingTests : IAsyncLifetime
 
     private async Task<long> CountAsync()
     {
-        await using var command = _db.DataSource.CreateCommand("SELECT count(*) FROM doctor.webhook_deliveries");
+        await using var command = db.DataSource.CreateCommand("SELECT count(*) FROM doctor.webhook_deliveries");
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static List<WebhookDelivery> Deliveries(int count, long seqFrom) =>
-        [.. Enumerable.Range(0, count).Select(i =>
-        {
-            var id = Guid.NewGuid();
-            return new WebhookDelivery(Endpoint, id.ToString(), Encoding.UTF8.GetBytes($"{{\"n\":{seqFrom + i}}}"), "test:recording")
-            {
-                Id = id,
-                MessageId = $"m-{seqFrom + i}-{id:N}",
-                Seq = seqFrom + i,
-            };
-        })];
+    private static List<WebhookDelivery> Deliveries(int count, long seqFrom) => PendingDeliveries.Make(Endpoint, count, seqFrom, "test:recording");
 }
