@@ -207,8 +207,9 @@ public sealed class FaultInspector(
             var appendedAt = clock.GetUtcNow();
             // Every incident's outbox record is announced before the first is routed: the feed, woken by this commit,
             // would otherwise route the later incidents of a many-host failure a second time while they wait their turn.
-            using var reservation = shortcut.Reserve(opened.Select((o, k) => (o, k)).Where(x => x.o.Outbox is not null)
-                .Select(x => results[x.k].FirstSeq + x.o.IncidentEvents));
+            // The part's events took consecutive positions from FirstSeq (AppendedEvents): the outbox record follows the incident's own events.
+            var outboxSeqs = opened.Select((o, k) => results[k].FirstSeq + o.IncidentEvents).ToList();
+            using var reservation = shortcut.Reserve(Enumerable.Range(0, opened.Count).Where(k => opened[k].Outbox is not null).Select(k => outboxSeqs[k]));
             var notified = 0;
             var fencing = new List<(Opened Incident, Task<List<FaultCommand>> Actions, int Notified, DateTimeOffset HandedOverAt)>();
             for (var k = 0; k < opened.Count; k++)
@@ -218,8 +219,7 @@ public sealed class FaultInspector(
                 // deliveries, while the next incident is handed over.
                 var o = opened[k];
                 var notifications = k == 0 ? firstExpanded : o.Outbox?.Expand() ?? [];
-                // The part's events took consecutive positions from FirstSeq (AppendedEvents): the outbox record follows the incident's own events.
-                var seq = results[k].FirstSeq + o.IncidentEvents;
+                var seq = outboxSeqs[k];
                 try
                 {
                     await shortcut.DeliverNowAsync([.. notifications.Select(n => new AppendedNotification(n, seq))], CancellationToken.None);
