@@ -346,6 +346,61 @@ public class AlarmNotifierTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>
         Assert.Equal(failing.Count, _services.Counters.Retried);
     }
 
+    [Fact]
+    public async Task Enqueue_GivenEightThreadsRacingOntoTwoEndpoints_ThenEveryDeliveryArrivesOnce_InEachThreadsOrder()
+    {
+        // The first caller to find an endpoint idle sends on its own thread; the others only queue. Whoever drains,
+        // nothing may be lost between "queue empty" and "claim released", and each producer's order must hold.
+        var endpoints = new[] { _listener.Url("/race-a"), _listener.Url("/race-b") };
+        var start = new Barrier(8);
+        var producers = Enumerable.Range(0, 8).Select(p => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < 50; i++)
+            {
+                foreach (var endpoint in endpoints)
+                    Assert.True(_services.Dispatcher.Enqueue(new WebhookDelivery(endpoint, $"p{p}-{i:D2}", "{}"u8.ToArray(), "race")));
+                if (i % 7 == 0)
+                    Thread.Sleep(1); // let drains empty their queue and release it while the others still produce
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(producers);
+
+        foreach (var path in new[] { "/race-a", "/race-b" })
+        {
+            var received = (await _listener.WaitForAcceptedAsync(path, 400)).Select(p => p.EventId).ToList();
+            Assert.Equal(400, received.Distinct().Count());
+            for (var p = 0; p < 8; p++)
+            {
+                var mine = received.Where(id => id.StartsWith($"p{p}-", StringComparison.Ordinal)).ToList();
+                Assert.Equal(mine.Order(StringComparer.Ordinal), mine);
+                Assert.Equal(50, mine.Count);
+            }
+        }
+        await _services.WhenIdleAsync();
+        Assert.Equal(0, _services.Dispatcher.Pending);
+    }
+
+    [Fact]
+    public async Task Enqueue_FromInsideACallersContext_ThenTheDeliveryRunsInNoneOfIt()
+    {
+        // The POST may start on the caller's thread: the caller's context (an inspector request's trace, log scope,
+        // AsyncLocals) must not follow this delivery, nor every later one the same drain sends.
+        _listener.FailNext("/context", 400, times: 2);
+        CollectedDeadLetters.Ambient.Value = "the caller's";
+        using (var caller = new System.Diagnostics.Activity("inspector-request").Start())
+        {
+            Assert.True(_services.Dispatcher.Enqueue(new WebhookDelivery(_listener.Url("/context"), "ctx-1", "{}"u8.ToArray(), "context")));
+            Assert.True(_services.Dispatcher.Enqueue(new WebhookDelivery(_listener.Url("/context"), "ctx-2", "{}"u8.ToArray(), "context")));
+            Assert.Same(caller, System.Diagnostics.Activity.Current); // and the caller keeps its own
+        }
+        Assert.Equal("the caller's", CollectedDeadLetters.Ambient.Value);
+        await _services.WhenIdleAsync();
+
+        Assert.Equal(["ctx-1", "ctx-2"], _services.DeadLetters.Letters.Select(l => l.Delivery.EventId));
+        Assert.Equal([null, null], _services.DeadLetters.AmbientSeen);
+    }
+
     private static string EventId(NotificationEmitted notification, EventAlarm alarm, Uri endpoint) =>
         DeliveryIds.For(notification.MessageId, NotificationRouter.AlarmSubscriber(alarm.Id), endpoint).ToString();
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -11,8 +10,9 @@ using Polly.Timeout;
 namespace Doctor.Workflows.Notifications.Delivery;
 
 /// <summary>
-/// POSTs webhooks reliably without letting one endpoint hold up another: one queue and one worker per endpoint URL, so
-/// each endpoint receives its deliveries in the order they were queued, and a slow or dead endpoint only delays its own.
+/// POSTs webhooks reliably without letting one endpoint hold up another: one queue per endpoint URL, drained by one
+/// caller at a time, so each endpoint receives its deliveries in the order they were queued, and a slow or dead
+/// endpoint only delays its own.
 /// Each delivery is retried with exponential backoff and jitter on connection errors, timeouts, 408, 429 and 5xx; any
 /// other answer is final. What cannot be delivered goes to the <see cref="IDeadLetterSink"/>.
 /// <para>
@@ -41,6 +41,7 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly ConcurrentDictionary<string, Lazy<EndpointQueue>> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _draining = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _idleGate = new();
     private int _pending;
@@ -82,13 +83,39 @@ public sealed class WebhookDispatcher : IAsyncDisposable
                 _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         _counters.CountQueued();
-        var queue = _queues.GetOrAdd(delivery.Endpoint.AbsoluteUri, key => new Lazy<EndpointQueue>(() => new EndpointQueue(key, this))).Value;
-        if (!queue.Channel.Writer.TryWrite(delivery))
-        {
-            Settle(delivery);
-            throw new ObjectDisposedException(nameof(WebhookDispatcher));
-        }
+        var queue = _queues.GetOrAdd(delivery.Endpoint.AbsoluteUri, key => new Lazy<EndpointQueue>(() => new EndpointQueue(key))).Value;
+        queue.Deliveries.Enqueue(delivery);
+        if (queue.TryClaim())
+            StartDraining(queue);
         return true;
+    }
+
+    /// <summary>
+    /// Runs the endpoint's drain on the caller's thread up to its first wait, so the POST is on the wire before
+    /// <see cref="Enqueue"/> returns: a worker woken through the thread pool took milliseconds to start on a busy small
+    /// machine, and the first webhook of a fault waited for it. The caller's context stays behind: no request's
+    /// Activity, log scope or AsyncLocal follows the endpoint's deliveries.
+    /// </summary>
+    private void StartDraining(EndpointQueue queue)
+    {
+        var flow = ExecutionContext.IsFlowSuppressed() ? (AsyncFlowControl?)null : ExecutionContext.SuppressFlow();
+        var activity = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity.Current = null;
+        try
+        {
+            var draining = DrainAsync(queue);
+            if (!draining.IsCompleted)
+            {
+                _draining.TryAdd(draining, 0);
+                _ = draining.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _),
+                    _draining, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        finally
+        {
+            System.Diagnostics.Activity.Current = activity;
+            flow?.Undo();
+        }
     }
 
     /// <summary>Deliveries queued or in flight, all endpoints together (the queue depth).</summary>
@@ -108,19 +135,13 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             return _idle.Task.WaitAsync(ct);
     }
 
-    /// <summary>Stops every worker; deliveries still queued are dropped (and logged).</summary>
+    /// <summary>Stops every drain; deliveries still queued are dropped (and logged).</summary>
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)
             return;
         await _stopping.CancelAsync();
-        var workers = new List<Task>();
-        foreach (var queue in _queues.Values.Where(q => q.IsValueCreated).Select(q => q.Value))
-        {
-            queue.Channel.Writer.TryComplete();
-            workers.Add(queue.Worker);
-        }
-        await Task.WhenAll(workers);
+        await Task.WhenAll(_draining.Keys);
         lock (_idleGate)
         {
             if (_pending > 0)
@@ -168,12 +189,15 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } e ? $"{e.GetType().Name}: {e.Message}" : $"HTTP {(int)outcome.Result!.StatusCode} {outcome.Result.ReasonPhrase}";
 
-    private async Task RunAsync(EndpointQueue queue)
+    /// <summary>Sends the endpoint's deliveries one after another, in queue order, until its queue is empty.</summary>
+    private async Task DrainAsync(EndpointQueue queue)
     {
-        try
+        while (true)
         {
-            await foreach (var delivery in queue.Channel.Reader.ReadAllAsync(_stopping.Token))
+            while (queue.Deliveries.TryDequeue(out var delivery))
             {
+                if (_stopping.IsCancellationRequested)
+                    return;
                 Task stored = Task.CompletedTask;
                 try
                 {
@@ -185,7 +209,7 @@ public sealed class WebhookDispatcher : IAsyncDisposable
                 }
                 catch (Exception e)
                 {
-                    // A fault in our own code must not stop the endpoint's worker: the rest of its queue still goes out.
+                    // A fault in our own code must not stop the endpoint's drain: the rest of its queue still goes out.
                     _logger.LogError(e, "webhook {Endpoint}: delivery of event {EventId} failed unexpectedly", queue.Endpoint, delivery.EventId);
                 }
                 finally
@@ -193,9 +217,10 @@ public sealed class WebhookDispatcher : IAsyncDisposable
                     SettleWhenStored(delivery, stored);
                 }
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
+            // A delivery queued between the last TryDequeue and the release found the claim taken: drain it too.
+            queue.Release();
+            if (queue.Deliveries.IsEmpty || !queue.TryClaim())
+                return;
         }
     }
 
@@ -302,20 +327,16 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         public int Count { get; set; }
     }
 
-    private sealed class EndpointQueue
+    /// <summary>One endpoint's deliveries in order, and the claim of whoever drains them (at most one at a time).</summary>
+    private sealed class EndpointQueue(string endpoint)
     {
-        public EndpointQueue(string endpoint, WebhookDispatcher dispatcher)
-        {
-            Endpoint = endpoint;
-            Channel = System.Threading.Channels.Channel.CreateUnbounded<WebhookDelivery>(new UnboundedChannelOptions { SingleReader = true });
-            // Not in the context of whoever queued first (an HTTP request): no stale Activity, log scope or
-            // AsyncLocal follows every webhook this worker sends for the rest of the process's life.
-            using (ExecutionContext.SuppressFlow())
-                Worker = Task.Run(() => dispatcher.RunAsync(this));
-        }
+        private int _claimed;
 
-        public string Endpoint { get; }
-        public Channel<WebhookDelivery> Channel { get; }
-        public Task Worker { get; }
+        public string Endpoint { get; } = endpoint;
+        public ConcurrentQueue<WebhookDelivery> Deliveries { get; } = new();
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
+
+        public void Release() => Volatile.Write(ref _claimed, 0);
     }
 }

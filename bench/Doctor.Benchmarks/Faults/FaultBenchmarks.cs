@@ -31,6 +31,8 @@ public static class FaultBenchmarks
             await ManyHostsAsync(runs: quick ? 2 : 10);
         if (all || parts.Contains("ingest"))
             await IngestAsync(TimeSpan.FromSeconds(quick ? 5 : 20));
+        if (all || parts.Contains("floor"))
+            await FloorBenchmarks.RunAsync(runs: quick ? 20 : 200);
         Console.WriteLine($"load after: {Load()}");
         return 0;
     }
