@@ -5,6 +5,7 @@ using Doctor.AdminApi.Problems;
 using Doctor.Domain.Faults;
 using Doctor.Workflows.Faults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Doctor.AdminApi.Faults;
 
@@ -16,7 +17,8 @@ public static class FaultEndpoints
         routes.MapGet("/v1/faults", QueryAsync).WithTags("Faults")
             .WithSummary("FaultQuery: faults on virtual resources (projects: their own instances; admin: all, hosts included)");
         var incidents = routes.MapGroup("/v1/incidents").WithTags("Faults");
-        incidents.MapGet("", ListAsync).WithSummary("Every fault incident, oldest first (admin)");
+        incidents.MapGet("", ListAsync)
+            .WithSummary("Fault incidents kept in memory (every open one, the most recent others), oldest first; pages with limit and marker (admin)");
         incidents.MapGet("/{id}", GetAsync).WithSummary("One fault incident (admin)");
         incidents.MapGet("/{id}/profile", ProfileAsync).WithSummary("Stage timestamps, durations and shares of an incident's fast path (admin)");
         return routes;
@@ -43,12 +45,37 @@ public static class FaultEndpoints
         return TypedResults.Ok(new FaultQueryResponse(faults));
     }
 
-    private static async Task<Results<Ok<List<IncidentView>>, ProblemHttpResult>> ListAsync(ClaimsPrincipal user, IncidentBook book, CancellationToken ct)
+    /// <summary>The most incidents one page holds.</summary>
+    public const int MaxPageSize = 10_000;
+
+    // limit is read as text so that a bad one gets this API's problem answer, naming it, not the framework's bare 400.
+    private static async Task<Results<Ok<List<IncidentView>>, ProblemHttpResult>> ListAsync(
+        [FromQuery(Name = "limit")] string? limitText, [FromQuery(Name = "marker")] string? marker,
+        ClaimsPrincipal user, IncidentBook book, CancellationToken ct)
     {
         if (InspectorEndpoints.Refusal(user) is { } refused)
             return refused;
+        int? limit = null;
+        if (limitText is not null)
+        {
+            if (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l)
+                || l is < 1 or > MaxPageSize)
+                return DomainProblems.BadRequest($"limit: '{limitText}' is not a whole number from 1 to {MaxPageSize}");
+            limit = l;
+        }
         await book.EnsureLoadedAsync(ct);
-        return TypedResults.Ok(book.All().Select(View).ToList());
+        IEnumerable<IncidentState> page = book.All();
+        if (marker is not null)
+        {
+            // OpenStack paging: the page starts after the marker, the last incident of the previous page.
+            var after = page.Select((s, i) => (s.IncidentId, i)).FirstOrDefault(p => p.IncidentId == marker);
+            if (after.IncidentId is null)
+                return DomainProblems.BadRequest($"marker: incident '{marker}' is not among the incidents kept in memory (open ones and the most recent others)");
+            page = page.Skip(after.i + 1);
+        }
+        if (limit is { } n)
+            page = page.Take(n);
+        return TypedResults.Ok(page.Select(View).ToList());
     }
 
     private static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IncidentBook book, CancellationToken ct)
@@ -56,7 +83,7 @@ public static class FaultEndpoints
         if (InspectorEndpoints.Refusal(user) is { } refused)
             return refused;
         await book.EnsureLoadedAsync(ct);
-        return book.Get(id) is { } entry ? TypedResults.Ok(View(entry.State)) : DomainProblems.NotFound($"incident {id}: no such incident");
+        return await book.FindAsync(id, ct) is { } state ? TypedResults.Ok(View(state)) : NoSuchIncident(id);
     }
 
     private static async Task<Results<Ok<IncidentProfileView>, ProblemHttpResult>> ProfileAsync(string id, ClaimsPrincipal user, IncidentBook book, CancellationToken ct)
@@ -64,9 +91,7 @@ public static class FaultEndpoints
         if (InspectorEndpoints.Refusal(user) is { } refused)
             return refused;
         await book.EnsureLoadedAsync(ct);
-        if (book.Get(id) is not { } entry)
-            return DomainProblems.NotFound($"incident {id}: no such incident");
-        return TypedResults.Ok(Profile(entry.State));
+        return await book.FindAsync(id, ct) is { } state ? TypedResults.Ok(Profile(state)) : NoSuchIncident(id);
     }
 
     internal static IncidentProfileView Profile(IncidentState state)
@@ -87,6 +112,10 @@ public static class FaultEndpoints
         return new IncidentProfileView(state.IncidentId!, fault.Host, fault.FaultType, Verdict(state.Verdict), state.Instances.Count,
             Math.Round(total, 3), stages, state.ResolvedAt is { } r ? Math.Round((r - received).TotalMilliseconds, 3) : null);
     }
+
+    // A fault that fenced nothing has no stream of its own: once it leaves the book, only its report's event has it.
+    private static ProblemHttpResult NoSuchIncident(string id) => DomainProblems.NotFound(
+        $"incident {id}: no such incident (a fault that fenced nothing is kept only among the most recent incidents; its report's fault.batch_recorded event keeps it in the store)");
 
     private static string Verdict(FaultVerdict verdict) => FaultOutcome.VerdictName(verdict);
 

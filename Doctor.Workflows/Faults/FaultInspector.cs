@@ -195,6 +195,8 @@ public sealed class FaultInspector(
                     book.Put(incidentId, state, 0);
                     outcomes[index] = new FaultOutcome(incidentId, FaultOutcome.VerdictName(state.Verdict), fault.Fault.Host, 0);
                 }
+                if (batched.Count > 0)
+                    book.NoteOwnReport(FaultEventTypes.ReportStreamId(metadata.CorrelationId!));
             }
             finally
             {

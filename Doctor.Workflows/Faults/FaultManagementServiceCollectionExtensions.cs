@@ -19,6 +19,7 @@ public static class FaultManagementServiceCollectionExtensions
         services.AddOptions<FaultOptions>().Bind(configuration.GetSection(FaultOptions.Section))
             .Validate(o => o.ResnapshotInterval > TimeSpan.Zero, $"{FaultOptions.Section}:ResnapshotInterval: must be greater than zero")
             .Validate(o => o.ActionParallelism is >= 1 and <= 1024, $"{FaultOptions.Section}:ActionParallelism: must be 1 to 1024")
+            .Validate(o => o.IncidentsInMemory is >= 100 and <= 10_000_000, $"{FaultOptions.Section}:IncidentsInMemory: must be 100 to 10000000")
             .Validate(o => o.PingMonitor.Interval > TimeSpan.Zero, $"{FaultOptions.Section}:PingMonitor:Interval: must be greater than zero")
             .Validate(o => o.PingMonitor.Timeout > TimeSpan.Zero, $"{FaultOptions.Section}:PingMonitor:Timeout: must be greater than zero")
             .Validate(o => o.PingMonitor.Misses >= 1, $"{FaultOptions.Section}:PingMonitor:Misses: must be 1 or more")

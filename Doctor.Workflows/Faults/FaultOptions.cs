@@ -14,5 +14,11 @@ public sealed class FaultOptions
     /// <summary>How many fencing calls (instance resets) run at once against the driver.</summary>
     public int ActionParallelism { get; set; } = 64;
 
+    /// <summary>
+    /// How many incidents that are not open each node keeps in memory for the fault query and the incident API, besides
+    /// every open one; older ones are read from the store when asked for by id (docs/faults.md, "Incident retention").
+    /// </summary>
+    public int IncidentsInMemory { get; set; } = 50_000;
+
     public PingMonitorOptions PingMonitor { get; set; } = new();
 }

@@ -2,20 +2,26 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Doctor.Domain.Faults;
 using Doctor.Workflows.EventStore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Doctor.Workflows.Faults;
 
 /// <summary>
-/// Every incident, folded, with its stream version (0 for a fault that fenced nothing, recorded in its report's stream —
+/// The incidents of this node's view, folded, with their stream version (0 for a fault that fenced nothing, recorded in its report's stream —
 /// <see cref="FaultBatchRecorded"/>): the fault query, the profile index and the open faults per resource
 /// (<see cref="IActiveFaults"/>) read it. Built from the store on first use, kept current by this node's inspector as it
 /// appends, and caught up from the store with what other nodes appended (docs/scale-out.md): every query catches up
 /// first, and <see cref="IncidentBookFollower"/> folds the incident streams — what says whether a host already has an
 /// open incident — on every append notification, so two nodes hearing of one host failure open one incident unless
 /// they decide within the same few milliseconds.
+/// <para>
+/// Memory is bounded: every open incident stays, and of the others the most recent <see cref="FaultOptions.IncidentsInMemory"/>
+/// (by when this node first folded them). A monitor reporting record-only faults without end would otherwise grow the
+/// book without end. An older incident is still in the store: <see cref="FindAsync"/> folds its stream when asked.
+/// </para>
 /// </summary>
-public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry types) : IActiveFaults
+public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry types, IOptions<FaultOptions> options) : IActiveFaults
 {
     // A page of the feed after the last position, in order, by the primary key — never an index scan over every incident
     // ever recorded — without the data: most of what a look finds this node wrote itself and knows already.
@@ -27,6 +33,18 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     private readonly ConcurrentDictionary<string, (IncidentState State, long Version)> _incidents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _openByHost = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _catchingUp = new(1, 1);
+    private readonly int _kept = options.Value.IncidentsInMemory;
+
+    // Incident ids in the order they entered the book: the oldest that are not open leave first.
+    private readonly ConcurrentQueue<string> _arrivals = new();
+    private readonly Lock _evicting = new();
+    private int _count;
+    private long _evicted;
+
+    // Report streams this node appended and folded itself: a catch-up passing them skips them without reading their data,
+    // and so never puts back faults that have since left the book (they would push out newer ones).
+    private readonly ConcurrentDictionary<string, byte> _ownReports = new(StringComparer.Ordinal);
+    private const int OwnReportsAtMost = 100_000;
 
     // The last position folded: of incident and report streams together, and of incident streams alone (the cheaper
     // look the inspector takes on its fast path, which skips the reports of bulk ingest).
@@ -49,6 +67,9 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
         try
         {
             var last = includeReports ? _seenAll : Math.Max(_seenAll, _seenIncidents);
+            // Incident streams up to here are folded already (a look at reports may start further back): an incident that
+            // has left the book since must not be put back by reading its old events again.
+            var incidentsFolded = _seenIncidents;
             var stale = new HashSet<string>(StringComparer.Ordinal);
             for (var rows = PageSize; rows == PageSize;)
             {
@@ -64,7 +85,7 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
                         rows++;
                         last = reader.GetInt64(0);
                         var (streamId, version) = (reader.GetString(1), reader.GetInt64(2));
-                        if (Wants(streamId, version, includeReports))
+                        if (Wants(last, streamId, version, includeReports, incidentsFolded))
                             wanted.Add((last, streamId, version, reader.GetString(3)));
                     }
                 }
@@ -96,11 +117,11 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     }
 
     /// <summary>Whether an event is one this look folds and does not know yet (its data is then read).</summary>
-    private bool Wants(string streamId, long version, bool includeReports)
+    private bool Wants(long seq, string streamId, long version, bool includeReports, long incidentsFolded)
     {
         if (streamId.StartsWith(FaultEventTypes.ReportStreamPrefix, StringComparison.Ordinal))
-            return includeReports;
-        if (!streamId.StartsWith(FaultEventTypes.StreamPrefix, StringComparison.Ordinal))
+            return includeReports && !_ownReports.TryRemove(streamId, out _);
+        if (!streamId.StartsWith(FaultEventTypes.StreamPrefix, StringComparison.Ordinal) || seq <= incidentsFolded)
             return false;
         return !_incidents.TryGetValue(streamId[FaultEventTypes.StreamPrefix.Length..], out var known) || version > known.Version;
     }
@@ -135,6 +156,13 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     /// <summary>Folds the incident's stream from the store, keeps it, and returns it (a gap, or another node's append).</summary>
     public async Task<(IncidentState State, long Version)> ReloadAsync(string incidentId, CancellationToken ct)
     {
+        var (state, version) = await FoldAsync(incidentId, ct);
+        Put(incidentId, state, version);
+        return (state, version);
+    }
+
+    private async Task<(IncidentState State, long Version)> FoldAsync(string incidentId, CancellationToken ct)
+    {
         await using var cmd = dataSource.CreateCommand("SELECT version, type, data::text FROM doctor.events WHERE stream_id = $1 ORDER BY version");
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = FaultEventTypes.StreamId(incidentId) });
         var state = IncidentState.Initial;
@@ -148,12 +176,43 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
             if (types.Deserialize(recorded) is IFaultEvent evt)
                 state = FaultIncident.Evolve(state, evt);
         }
-        Put(incidentId, state, version);
         return (state, version);
     }
 
     public (IncidentState State, long Version)? Get(string incidentId) =>
         _incidents.TryGetValue(incidentId, out var entry) ? entry : null;
+
+    /// <summary>
+    /// The incident from the book, or, when it has left it, folded from its stream (not kept: asking for an old incident
+    /// does not bring it back). Null when neither knows it — also a fault that fenced nothing and has left the book: it
+    /// has no stream of its own, only its line in its report's <c>fault.batch_recorded</c> event.
+    /// </summary>
+    public async Task<IncidentState?> FindAsync(string incidentId, CancellationToken ct)
+    {
+        if (Get(incidentId) is { } known)
+            return known.State;
+        var (state, version) = await FoldAsync(incidentId, ct);
+        return version == 0 ? null : state;
+    }
+
+    /// <summary>
+    /// Notes that this node put the faults of report stream <paramref name="streamId"/> in the book as it appended them.
+    /// Noted reports wait for the next catch-up that includes reports (a fault query); if none comes for a very long
+    /// ingest, the notes are dropped (all at once) and that catch-up reads those reports again: slower, and the faults it puts
+    /// back may push newer ones out until they leave again.
+    /// </summary>
+    public void NoteOwnReport(string streamId)
+    {
+        if (_ownReports.Count >= OwnReportsAtMost)
+            _ownReports.Clear();
+        _ownReports.TryAdd(streamId, 0);
+    }
+
+    /// <summary>Incidents in the book now (every open one, and the most recent others).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Incidents that have left the book to keep it within <see cref="FaultOptions.IncidentsInMemory"/>.</summary>
+    public long Evicted => Interlocked.Read(ref _evicted);
 
     /// <summary>The open incident fencing <paramref name="host"/>, if any.</summary>
     public string? OpenOn(string host) => _openByHost.TryGetValue(host, out var id) ? id : null;
@@ -163,14 +222,51 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
 
     public void Put(string incidentId, IncidentState state, long version)
     {
-        _incidents.AddOrUpdate(incidentId, (state, version), (_, old) => old.Version > version ? old : (state, version));
+        var added = _incidents.TryAdd(incidentId, (state, version));
+        if (!added)
+            _incidents.AddOrUpdate(incidentId, (state, version), (_, old) => old.Version > version ? old : (state, version));
         var host = state.Fault?.Host;
-        if (host is null)
-            return;
-        if (state.Status == IncidentStatus.Open)
-            _openByHost[host] = incidentId;
-        else
-            _openByHost.TryRemove(new KeyValuePair<string, string>(host, incidentId));
+        if (host is not null)
+        {
+            if (state.Status == IncidentStatus.Open)
+                _openByHost[host] = incidentId;
+            else
+                _openByHost.TryRemove(new KeyValuePair<string, string>(host, incidentId));
+        }
+        if (added)
+        {
+            _arrivals.Enqueue(incidentId);
+            if (Interlocked.Increment(ref _count) > _kept)
+                Evict();
+        }
+    }
+
+    /// <summary>Drops the oldest incidents that are not open until the book is back within its bound.</summary>
+    private void Evict()
+    {
+        lock (_evicting)
+        {
+            // One lap at most: when everything left is open, the book holds them all (open incidents are never dropped).
+            for (var lap = _arrivals.Count; lap > 0 && Volatile.Read(ref _count) > _kept && _arrivals.TryDequeue(out var id); lap--)
+            {
+                if (!_incidents.TryGetValue(id, out var entry))
+                    continue;
+                if (entry.State.Status == IncidentStatus.Open)
+                {
+                    _arrivals.Enqueue(id);
+                    continue;
+                }
+                if (_incidents.TryRemove(new KeyValuePair<string, (IncidentState, long)>(id, entry)))
+                {
+                    Interlocked.Decrement(ref _count);
+                    Interlocked.Increment(ref _evicted);
+                }
+                else
+                {
+                    _arrivals.Enqueue(id); // changed meanwhile (say, reopened by a repeat): looked at again on the next lap
+                }
+            }
+        }
     }
 
     public async Task<IReadOnlyList<ResourceFault>> ForResourcesAsync(IReadOnlyCollection<string> resourceIds, CancellationToken ct)
