@@ -30,7 +30,8 @@ public static class BenchProgram
               maintenance [rolling] [concurrent] [--quick] [--runs N] [--hosts N] [--instances N] [--sessions N] [--lead S]
               notifier [fanout] [latency] [--quick]                webhook fan-out and append-to-receipt latency
               bus [--quick]                                        RabbitMQ publish rates on DOCTOR_BENCH_RABBITMQ (or DOCTOR_TEST_RABBITMQ)
-              faults [one-host] [many-hosts] [ingest] [--quick]    fault fast path: monitor PUT → consumer webhook, bulk ingest
+              faults [one-host] [fresh-alarms] [many-hosts] [ingest] [floor] [--quick]
+                                                   fault fast path: monitor PUT → consumer webhook, bulk ingest, the machine's floor
             store and maintenance start a private PostgreSQL cluster (durable initdb defaults) from /usr/lib/postgresql/*/bin
             in a temporary directory, as an unprivileged account when run as root, and remove it afterwards; set
             DOCTOR_BENCH_POSTGRES to a server connection string to use that server instead. A server with fsync or

@@ -24,6 +24,7 @@ public sealed class DoctorService : IAsyncDisposable
 
     public HttpClient Client { get; }
     public FaultInspector Inspector => _factory.Services.GetRequiredService<FaultInspector>();
+    public IncidentBook Book => _factory.Services.GetRequiredService<IncidentBook>();
 
     public static DoctorService Start(string connectionString, SimulatedCloud cloud)
     {

@@ -220,6 +220,10 @@ public static class FaultBenchmarks
         Console.WriteLine($"## Sustained ingest: PUT of 500 record-only events × 4 concurrent monitors, {duration.TotalSeconds:F0} s");
         Console.WriteLine($"{accepted:N0} events in {elapsed:F1} s = **{accepted / elapsed:N0} events/s** (each PUT: one durable `fault.batch_recorded` event of 500 `fault.recorded` incidents); " +
                           $"PUT of 500: p50 {new Sample(latencies).Percentile(50):F1} ms, p99 {new Sample(latencies).Percentile(99):F1} ms");
+        // The incident book keeps every open incident and the most recent others: memory must not follow the ingest.
+        GC.Collect();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"after the ingest: {service.Book.Count:N0} incidents in memory ({service.Book.Evicted:N0} evicted), managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:F0} MB"));
     }
 
     private static void Row(string what, Sample s) =>
