@@ -7,7 +7,8 @@ namespace Doctor.Tests.Faults;
 
 /// <summary>
 /// Two nodes on one database and one cloud: an incident opened through one is seen, repeated and resolved through
-/// the other (each node's incident book catches up with the store before it decides or answers).
+/// the other (each node's incident book catches up with the store before it decides or answers); one host reported to
+/// both at once opens one incident (the host's fencing claim stream admits one claim per version).
 /// </summary>
 [Collection("faults-e2e")]
 public sealed class TwoNodeFaultTests : IAsyncLifetime
@@ -49,5 +50,60 @@ public sealed class TwoNodeFaultTests : IAsyncLifetime
         var seenByA = await a.Client.GetJsonAsync($"/v1/incidents/{incidentId}");
         Assert.Equal("resolved", seenByA["status"]!.GetValue<string>());
         Assert.Equal(1, seenByA["repeats"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task GivenOneHostReportedToBothNodesAtOnce_ThenOneIncidentIsOpened_TheOtherIsARepeat_AndEachOwnerIsToldOnce()
+    {
+        var cloud = FaultClouds.Create(hosts: 2, vmsPerHost: 3, owners: 2);
+        await using var a = await DoctorServer.StartAsync(_db, cloud);
+        await using var b = await DoctorServer.StartAsync(_db, cloud);
+        await using var consumer = await Doctor.Tests.Notifications.WebhookListener.StartAsync();
+        var onHost = (await cloud.ListInstancesAsync("compute-0")).ToList();
+        foreach (var vm in onHost)
+            await a.Client.CreateEventAlarmAsync(vm.ProjectId, vm.Id, consumer.Url("/failure"));
+        // Both books loaded, so neither waits for a first read while the other decides.
+        await a.Client.GetJsonAsync("/v1/incidents");
+        await b.Client.GetJsonAsync("/v1/incidents");
+
+        const int rounds = 8;
+        for (var round = 0; round < rounds; round++)
+        {
+            // Two monitors (or one behind a load balancer) report the same failure to both nodes in the same instant:
+            // both decide before either's append can reach the other.
+            var start = new Barrier(2);
+            var answers = await Task.WhenAll(new[] { a, b }.Select(node => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                return (await node.Client.PutEventsAsync(FaultApi.HostDown("compute-0")))["incidents"]![0]!;
+            })));
+
+            var verdicts = answers.Select(x => x["verdict"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+            Assert.True(verdicts is ["fence", "repeat"], $"round {round}: {string.Join(", ", verdicts)}; host claims: {await ClaimsAsync()}");
+            var incidentId = answers[0]["incident_id"]!.GetValue<string>();
+            Assert.Equal(incidentId, answers[1]["incident_id"]!.GetValue<string>());
+
+            await a.Services.GetRequiredService<FaultInspector>().WhenFencedAsync();
+            await b.Services.GetRequiredService<FaultInspector>().WhenFencedAsync();
+            await consumer.WaitForAcceptedAsync("/failure", onHost.Count * (round + 1));
+            await a.Client.PutEventsAsync(FaultApi.HostDown("compute-0", "compute.host.up"));
+            foreach (var node in new[] { a, b })
+                Assert.Equal("resolved", (await node.Client.GetJsonAsync($"/v1/incidents/{incidentId}"))["status"]!.GetValue<string>());
+            var incident = await a.Client.GetJsonAsync($"/v1/incidents/{incidentId}");
+            Assert.Equal(1, incident["repeats"]!.GetValue<int>());
+        }
+
+        // One incident per round in the store, and every owner told once per round, not twice.
+        await using (var count = _db.DataSource.CreateCommand("SELECT count(DISTINCT stream_id) FROM doctor.events WHERE stream_id LIKE 'incident-%'"))
+            Assert.Equal((long)rounds, (long)(await count.ExecuteScalarAsync())!);
+        await Task.Delay(500);
+        Assert.Equal(onHost.Count * rounds, consumer.Accepted("/failure").Count);
+    }
+
+    private async Task<string?> ClaimsAsync()
+    {
+        await using var query = _db.DataSource.CreateCommand(
+            "SELECT string_agg(stream_id || ' v' || version, ', ' ORDER BY seq) FROM doctor.events WHERE stream_id LIKE 'fault-host-%'");
+        return (string?)await query.ExecuteScalarAsync();
     }
 }

@@ -17,6 +17,12 @@ public static class FaultEventTypes
 
     public static string ReportStreamId(string reportId) => ReportStreamPrefix + reportId;
 
+    /// <summary>One stream per host of the fencing claims made on it (<see cref="HostFencingClaimed"/>): one open incident per host across nodes.</summary>
+    public const string HostClaimStreamType = "fault-host";
+    public const string HostClaimStreamPrefix = "fault-host-";
+
+    public static string HostClaimStreamId(string host) => HostClaimStreamPrefix + host;
+
     public static void Register(EventTypeRegistry registry)
     {
         registry.Register<FaultReceived>("fault.received.v1");
@@ -32,5 +38,6 @@ public static class FaultEventTypes
         registry.Register<FencingActionFailed>("fault.action_failed.v1");
         registry.Register<FaultRepeated>("fault.repeated.v1");
         registry.Register<IncidentResolved>("fault.incident_resolved.v1");
+        registry.Register<HostFencingClaimed>("fault.host_claimed.v1");
     }
 }

@@ -54,6 +54,26 @@ public sealed class FaultInspector(
         // already fences is a repeat here. Only the first report waits for the book to be read.
         await book.EnsureOpenLoadedAsync(ct);
         metrics.Received(reports.Count);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReportOnceAsync(reports, receivedAt, actor, explicitCommand, ct);
+            }
+            catch (WrongExpectedVersionException e) when (attempt < MaxAttempts && e.StreamId.StartsWith(FaultEventTypes.HostClaimStreamPrefix, StringComparison.Ordinal))
+            {
+                // Another node opened an incident on one of these hosts in the same moment (its claim committed first).
+                // Nothing of this report was written: decided again on the caught-up book, that host is a repeat of it.
+                logger.LogInformation("Fault report: {Stream} was claimed by another node meanwhile (attempt {Attempt}); deciding the report again",
+                    e.StreamId, attempt);
+                await book.CatchUpOpenAsync(ct);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<FaultOutcome>> ReportOnceAsync(IReadOnlyList<FaultReport> reports, DateTimeOffset receivedAt, string actor,
+        bool explicitCommand, CancellationToken ct)
+    {
         var policy = policies.Current;
         var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
         var outcomes = new FaultOutcome?[reports.Count];
@@ -63,6 +83,9 @@ public sealed class FaultInspector(
         var recoveries = new List<(int Index, string Host, string Cause)>();
         var mine = new List<(string Host, TaskCompletionSource Appended)>();
         var batched = new List<(int Index, string IncidentId, FaultRecorded Fault)>();
+        // One fencing claim per host fenced here, at the claim stream's version this node saw with no incident open on it.
+        var claims = new List<(string Host, StreamAppend Append)>();
+        var verdicts = new List<string>();
 
         var ids = BulkGuids.Take(reports.Count * 2);
         for (var i = 0; i < reports.Count; i++)
@@ -76,6 +99,9 @@ public sealed class FaultInspector(
             }
             var faultId = ids[2 * i].ToString();
             var host = report.Hostname is null ? null : map.Host(report.Hostname);
+            // Read before the book is asked for an open incident: the book notes a claim only after the incident that
+            // made it, so a claim read first is never newer than the incidents seen after it (else it would not conflict).
+            var claimVersion = host is null ? 0 : book.ClaimVersion(host.Name);
             var verdict = FaultVerdict.Recorded;
             var reason = $"policy: {report.Type} is recorded only";
             IReadOnlyList<string> correlated = [];
@@ -136,6 +162,9 @@ public sealed class FaultInspector(
                     continue;
                 }
                 mine.Add((host.Name, appended));
+                claims.Add((host.Name, new StreamAppend(FaultEventTypes.HostClaimStreamId(host.Name), FaultEventTypes.HostClaimStreamType,
+                    ExpectedVersion.Exactly(claimVersion), [types.Serialize(new HostFencingClaimed(host.Name, incidentId, decidedAt), Guid.CreateVersion7())],
+                    metadata)));
             }
             var instances = host is not null && (verdict == FaultVerdict.Fence || notify) ? host.Instances : [];
             var correlatedAt = clock.GetUtcNow();
@@ -157,7 +186,7 @@ public sealed class FaultInspector(
             {
                 // Fences nothing and tells no one: recorded with the report's other such faults, in one event.
                 batched.Add((i, incidentId, only));
-                metrics.Incident(verdict.ToString().ToLowerInvariant());
+                verdicts.Add(verdict.ToString().ToLowerInvariant());
                 continue;
             }
             var toAppend = new List<EventToAppend>(events.Count + 1);
@@ -167,7 +196,7 @@ public sealed class FaultInspector(
                 toAppend.Add(types.Serialize(outbox, Guid.CreateVersion7()));
             appends.Add(new StreamAppend(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.NoStream, toAppend, metadata));
             opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), events.Count, outbox, host?.Name));
-            metrics.Incident(verdict.ToString().ToLowerInvariant());
+            verdicts.Add(verdict.ToString().ToLowerInvariant());
         }
 
         if (batched.Count > 0)
@@ -175,6 +204,9 @@ public sealed class FaultInspector(
             appends.Add(new StreamAppend(FaultEventTypes.ReportStreamId(metadata.CorrelationId!), FaultEventTypes.ReportStreamType, ExpectedVersion.NoStream,
                 [types.Serialize(new FaultBatchRecorded([.. batched.Select(b => b.Fault)]), Guid.CreateVersion7())], metadata));
         }
+        // After the incidents and the report (their results keep their indexes): all or nothing with them.
+        var firstClaim = appends.Count;
+        appends.AddRange(claims.Select(c => c.Append));
         if (appends.Count > 0)
         {
             // The one durable write of the fast path: incidents and their notifications commit together.
@@ -189,6 +221,8 @@ public sealed class FaultInspector(
                 results = await appending;
                 for (var k = 0; k < opened.Count; k++)
                     book.Put(opened[k].IncidentId, opened[k].State, results[k].StreamVersion);
+                for (var c = 0; c < claims.Count; c++)
+                    book.NoteClaim(claims[c].Host, results[firstClaim + c].StreamVersion);
                 foreach (var (index, incidentId, fault) in batched)
                 {
                     var state = FaultIncident.Evolve(IncidentState.Initial, fault);
@@ -237,6 +271,8 @@ public sealed class FaultInspector(
                 outcomes[o.Index] = new FaultOutcome(o.IncidentId, FaultOutcome.VerdictName(o.State.Verdict), o.State.Fault!.Host, notifications.Count);
             }
             metrics.Notifications(notified);
+            foreach (var verdict in verdicts)
+                metrics.Incident(verdict);
             if (fencing.Count > 0)
                 Track(RecordFencingAsync(fencing, appendedAt, metadata));
         }

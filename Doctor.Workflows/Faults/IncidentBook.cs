@@ -13,8 +13,8 @@ namespace Doctor.Workflows.Faults;
 /// (<see cref="IActiveFaults"/>) read it. Built from the store on first use, kept current by this node's inspector as it
 /// appends, and caught up from the store with what other nodes appended (docs/scale-out.md): every query catches up
 /// first, and <see cref="IncidentBookFollower"/> folds the incident streams — what says whether a host already has an
-/// open incident — on every append notification, so two nodes hearing of one host failure open one incident unless
-/// they decide within the same few milliseconds.
+/// open incident — on every append notification. Two nodes deciding on one host in the same moment are kept apart by
+/// the host's claim stream (<see cref="HostFencingClaimed"/>), whose version the book notes after the incidents before it.
 /// <para>
 /// Memory is bounded: every open incident stays, and of the others the most recent <see cref="FaultOptions.IncidentsInMemory"/>
 /// (by when this node first folded them). A monitor reporting record-only faults without end would otherwise grow the
@@ -32,6 +32,7 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     private const int PageSize = 5_000;
     private readonly ConcurrentDictionary<string, (IncidentState State, long Version)> _incidents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _openByHost = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _claims = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _catchingUp = new(1, 1);
     private readonly int _kept = options.Value.IncidentsInMemory;
 
@@ -70,6 +71,9 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
             // Incident streams up to here are folded already (a look at reports may start further back): an incident that
             // has left the book since must not be put back by reading its old events again.
             var incidentsFolded = _seenIncidents;
+            // Claim versions seen on the way are noted only once every incident before them is folded: a claim version
+            // known without its incident would let this node claim the host again, past an incident it has not seen.
+            var claimsSeen = new Dictionary<string, long>(StringComparer.Ordinal);
             var stale = new HashSet<string>(StringComparer.Ordinal);
             for (var rows = PageSize; rows == PageSize;)
             {
@@ -85,7 +89,9 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
                         rows++;
                         last = reader.GetInt64(0);
                         var (streamId, version) = (reader.GetString(1), reader.GetInt64(2));
-                        if (Wants(last, streamId, version, includeReports, incidentsFolded))
+                        if (streamId.StartsWith(FaultEventTypes.HostClaimStreamPrefix, StringComparison.Ordinal))
+                            claimsSeen[streamId[FaultEventTypes.HostClaimStreamPrefix.Length..]] = version; // only its version matters
+                        else if (Wants(last, streamId, version, includeReports, incidentsFolded))
                             wanted.Add((last, streamId, version, reader.GetString(3)));
                     }
                 }
@@ -105,6 +111,8 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
             // A gap (an event missed between two looks) is mended from the stream itself.
             foreach (var incidentId in stale)
                 await ReloadAsync(incidentId, ct);
+            foreach (var (host, version) in claimsSeen)
+                NoteClaim(host, version);
             if (includeReports)
                 _seenAll = last;
             _seenIncidents = Math.Max(_seenIncidents, last);
@@ -213,6 +221,16 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
 
     /// <summary>Incidents that have left the book to keep it within <see cref="FaultOptions.IncidentsInMemory"/>.</summary>
     public long Evicted => Interlocked.Read(ref _evicted);
+
+    /// <summary>
+    /// The version of <paramref name="host"/>'s claim stream as this node last saw it (0: no claim yet): a new incident
+    /// on the host claims it at this version, and fails if another node claimed it meanwhile.
+    /// </summary>
+    public long ClaimVersion(string host) => _claims.TryGetValue(host, out var version) ? version : 0;
+
+    /// <summary>Notes that <paramref name="host"/>'s claim stream has reached <paramref name="version"/>.</summary>
+    public void NoteClaim(string host, long version) =>
+        _claims.AddOrUpdate(host, version, (_, known) => Math.Max(known, version));
 
     /// <summary>The open incident fencing <paramref name="host"/>, if any.</summary>
     public string? OpenOn(string host) => _openByHost.TryGetValue(host, out var id) ? id : null;
