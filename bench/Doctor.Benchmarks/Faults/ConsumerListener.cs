@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Doctor.Benchmarks.Faults;
 
@@ -25,14 +20,10 @@ public sealed class ConsumerListener : IAsyncDisposable
 
     public static async Task<ConsumerListener> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var listener = new ConsumerListener(app);
         app.Run(listener.ReceiveAsync);
-        await app.StartAsync();
-        listener.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        listener.BaseAddress = await LoopbackApp.StartAsync(app);
         return listener;
     }
 

@@ -1,14 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Doctor.Benchmarks.Faults;
@@ -117,20 +111,13 @@ public static class FloorBenchmarks
 
         public static async Task<BareInspector> StartAsync(Func<Task> onPut)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
+            var app = LoopbackApp.Create();
             app.Run(async context =>
             {
                 await onPut();
                 context.Response.StatusCode = 200;
             });
-            await app.StartAsync();
-            return new BareInspector(app)
-            {
-                BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()),
-            };
+            return new BareInspector(app) { BaseAddress = await LoopbackApp.StartAsync(app) };
         }
 
         public async ValueTask DisposeAsync()

@@ -2,13 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Doctor.Benchmarks.Notifier;
 
@@ -33,10 +27,7 @@ public sealed class BenchReceiver : IAsyncDisposable
 
     public static async Task<BenchReceiver> StartAsync(bool readBodies)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var receiver = new BenchReceiver(app);
         app.Run(async context =>
         {
@@ -54,8 +45,7 @@ public sealed class BenchReceiver : IAsyncDisposable
             Interlocked.Increment(ref receiver._received);
             context.Response.StatusCode = StatusCodes.Status200OK;
         });
-        await app.StartAsync();
-        receiver.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+        receiver.BaseAddress = await LoopbackApp.StartAsync(app);
         return receiver;
     }
 
