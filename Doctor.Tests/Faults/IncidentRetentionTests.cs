@@ -95,6 +95,18 @@ public sealed class IncidentRetentionTests : IAsyncLifetime
         Assert.StartsWith($"{parameter}:", problem["title"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task GivenTheOpenApiDocument_ThenTheIncidentListDeclaresLimitAndMarker()
+    {
+        await using var server = await DoctorServer.StartAsync(_db, FaultClouds.Create(hosts: 1, vmsPerHost: 1, owners: 1));
+
+        var document = await server.Client.GetJsonAsync("/openapi/v1.json");
+
+        var parameters = document["paths"]!["/v1/incidents"]!["get"]!["parameters"]!.AsArray();
+        Assert.Equal(["limit", "marker"], parameters.Select(p => p!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.All(parameters, p => Assert.Equal("query", p!["in"]!.GetValue<string>()));
+    }
+
     [Theory]
     [InlineData("99")]
     [InlineData("10000001")]
