@@ -91,6 +91,16 @@ public class FastLaneTests(AlarmDatabase db) : IClassFixture<AlarmDatabase>, IAs
         Assert.DoesNotContain(vm1.Id, _services.Directory.Hearing("p1", "vm-1").Select(a => a.Id));
         await _services.Directory.RefreshAsync();
         Assert.Equal(new HashSet<Guid> { any.Id, otherProjectOnVm1.Id }, _services.Directory.Hearing("p1", "vm-1").Select(a => a.Id).ToHashSet());
+
+        // The unbound alarm's own index follows its changes (a state move replaces it in place) and its deletion.
+        await _services.Directory.RecordStatusesAsync(new Dictionary<Guid, AlarmStatus>
+        {
+            [any.Id] = new(AlarmStates.Alarm, DateTimeOffset.UtcNow, "moved by the test", AlarmStates.InsufficientData, "m-1"),
+        });
+        Assert.Equal(AlarmStates.Alarm, Assert.Single(_services.Directory.Hearing("p1", null)).Status.State);
+        await _services.Directory.DeleteAsync(any.Id);
+        Assert.Empty(_services.Directory.Hearing("p1", null));
+        Assert.Equal([otherProjectOnVm1.Id], _services.Directory.Hearing("p1", "vm-1").Select(a => a.Id));
     }
 
     [Fact]

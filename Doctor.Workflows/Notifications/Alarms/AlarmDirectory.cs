@@ -71,10 +71,14 @@ public sealed class AlarmDirectory(AlarmRepository repository)
     /// </summary>
     public IEnumerable<EventAlarm> Hearing(string? audienceProjectId, string? instanceId)
     {
+        // The unbound alarms have their own index: a project with an alarm per VM is not scanned, alarm by alarm, for
+        // every notification of its project (a host failure would cost its instances × the project's alarms).
         var snapshot = Current;
-        foreach (var alarm in Hearing(audienceProjectId))
+        foreach (var alarm in snapshot.AdminUnbound)
+            yield return alarm;
+        if (audienceProjectId is not null && snapshot.ByProjectUnbound.TryGetValue(audienceProjectId, out var owned))
         {
-            if (InstanceKey(alarm) is null)
+            foreach (var alarm in owned)
                 yield return alarm;
         }
         if (instanceId is not null && snapshot.ByInstance.TryGetValue(instanceId, out var bound))
@@ -161,12 +165,15 @@ public sealed class AlarmDirectory(AlarmRepository repository)
         ImmutableDictionary<Guid, EventAlarm> ById,
         ImmutableList<EventAlarm> Admin,
         ImmutableDictionary<string, ImmutableList<EventAlarm>> ByProject,
-        ImmutableDictionary<string, ImmutableList<EventAlarm>> ByInstance)
+        ImmutableDictionary<string, ImmutableList<EventAlarm>> ByInstance,
+        ImmutableList<EventAlarm> AdminUnbound,
+        ImmutableDictionary<string, ImmutableList<EventAlarm>> ByProjectUnbound)
     {
+        private static readonly ImmutableDictionary<string, ImmutableList<EventAlarm>> NoLists = ImmutableDictionary<string, ImmutableList<EventAlarm>>.Empty;
+
         public static Snapshot Of(IReadOnlyList<EventAlarm> alarms) =>
             alarms.Aggregate(
-                new Snapshot([], ImmutableDictionary<Guid, EventAlarm>.Empty, [], ImmutableDictionary<string, ImmutableList<EventAlarm>>.Empty,
-                    ImmutableDictionary<string, ImmutableList<EventAlarm>>.Empty),
+                new Snapshot([], ImmutableDictionary<Guid, EventAlarm>.Empty, [], NoLists, NoLists, [], NoLists),
                 (snapshot, alarm) => snapshot.With(alarm));
 
         /// <summary>Adds the alarm, or replaces the one with its id in place (order kept).</summary>
@@ -184,7 +191,11 @@ public sealed class AlarmDirectory(AlarmRepository repository)
                 ById.SetItem(alarm.Id, alarm),
                 alarm.ProjectId is null ? Admin.Add(alarm) : Admin,
                 alarm.ProjectId is null ? ByProject : ByProject.SetItem(alarm.ProjectId, ByProject.GetValueOrDefault(alarm.ProjectId, []).Add(alarm)),
-                key is null ? ByInstance : ByInstance.SetItem(key, ByInstance.GetValueOrDefault(key, []).Add(alarm)));
+                key is null ? ByInstance : ByInstance.SetItem(key, ByInstance.GetValueOrDefault(key, []).Add(alarm)),
+                key is null && alarm.ProjectId is null ? AdminUnbound.Add(alarm) : AdminUnbound,
+                key is null && alarm.ProjectId is not null
+                    ? ByProjectUnbound.SetItem(alarm.ProjectId, ByProjectUnbound.GetValueOrDefault(alarm.ProjectId, []).Add(alarm))
+                    : ByProjectUnbound);
         }
 
         public Snapshot Without(Guid id)
@@ -194,12 +205,16 @@ public sealed class AlarmDirectory(AlarmRepository repository)
             var owned = old.ProjectId is null ? null : ByProject[old.ProjectId].Remove(old, ReferenceEqualityComparer.Instance);
             var key = InstanceKey(old);
             var bound = key is null ? null : ByInstance[key].Remove(old, ReferenceEqualityComparer.Instance);
+            var ownedUnbound = key is null && old.ProjectId is not null ? ByProjectUnbound[old.ProjectId].Remove(old, ReferenceEqualityComparer.Instance) : null;
             return new Snapshot(
                 All.Remove(old, ReferenceEqualityComparer.Instance),
                 ById.Remove(id),
                 old.ProjectId is null ? Admin.Remove(old, ReferenceEqualityComparer.Instance) : Admin,
                 old.ProjectId is null ? ByProject : owned!.IsEmpty ? ByProject.Remove(old.ProjectId) : ByProject.SetItem(old.ProjectId, owned),
-                key is null ? ByInstance : bound!.IsEmpty ? ByInstance.Remove(key) : ByInstance.SetItem(key, bound));
+                key is null ? ByInstance : bound!.IsEmpty ? ByInstance.Remove(key) : ByInstance.SetItem(key, bound),
+                key is null && old.ProjectId is null ? AdminUnbound.Remove(old, ReferenceEqualityComparer.Instance) : AdminUnbound,
+                ownedUnbound is null ? ByProjectUnbound
+                    : ownedUnbound.IsEmpty ? ByProjectUnbound.Remove(old.ProjectId!) : ByProjectUnbound.SetItem(old.ProjectId!, ownedUnbound));
         }
 
         private Snapshot ReplaceInPlace(EventAlarm old, EventAlarm alarm)
@@ -210,7 +225,11 @@ public sealed class AlarmDirectory(AlarmRepository repository)
                 ById.SetItem(alarm.Id, alarm),
                 old.ProjectId is null ? Admin.Replace(old, alarm, ReferenceEqualityComparer.Instance) : Admin,
                 old.ProjectId is null ? ByProject : ByProject.SetItem(old.ProjectId, ByProject[old.ProjectId].Replace(old, alarm, ReferenceEqualityComparer.Instance)),
-                key is null ? ByInstance : ByInstance.SetItem(key, ByInstance[key].Replace(old, alarm, ReferenceEqualityComparer.Instance)));
+                key is null ? ByInstance : ByInstance.SetItem(key, ByInstance[key].Replace(old, alarm, ReferenceEqualityComparer.Instance)),
+                key is null && old.ProjectId is null ? AdminUnbound.Replace(old, alarm, ReferenceEqualityComparer.Instance) : AdminUnbound,
+                key is null && old.ProjectId is not null
+                    ? ByProjectUnbound.SetItem(old.ProjectId, ByProjectUnbound[old.ProjectId].Replace(old, alarm, ReferenceEqualityComparer.Instance))
+                    : ByProjectUnbound);
         }
     }
 }
