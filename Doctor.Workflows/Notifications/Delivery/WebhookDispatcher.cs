@@ -93,8 +93,8 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     /// <summary>
     /// Runs the endpoint's drain on the caller's thread up to its first wait, so the POST is on the wire before
     /// <see cref="Enqueue"/> returns: a worker woken through the thread pool took milliseconds to start on a busy small
-    /// machine, and the first webhook of a fault waited for it. The caller's context stays behind: no request's
-    /// Activity, log scope or AsyncLocal follows the endpoint's deliveries.
+    /// machine, and the first webhook of a fault waited for it. The caller's context is not captured: from the drain's
+    /// first wait on, no request's log scope or AsyncLocal follows the endpoint's deliveries, and its Activity not at all.
     /// </summary>
     private void StartDraining(EndpointQueue queue)
     {
