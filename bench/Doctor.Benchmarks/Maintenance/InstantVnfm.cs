@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Doctor.Benchmarks.Maintenance;
 
@@ -41,10 +36,7 @@ public sealed class InstantVnfm : IAsyncDisposable
 
     public static async Task<InstantVnfm> StartAsync(HttpClient doctor)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var vnfm = new InstantVnfm(app, doctor);
         app.MapPost("/maintenance/{project}", async (string project, HttpContext http) =>
         {
@@ -55,8 +47,7 @@ public sealed class InstantVnfm : IAsyncDisposable
             _ = Task.Run(() => vnfm.OnAlarmAsync(project, body!));
             return Results.Ok();
         });
-        await app.StartAsync();
-        vnfm.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        vnfm.Url = (await LoopbackApp.StartAsync(app)).GetLeftPart(UriPartial.Authority);
         return vnfm;
     }
 
