@@ -1,5 +1,6 @@
 using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Faults;
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Maintenance;
 using Doctor.Workflows.Notifications;
 
@@ -14,6 +15,7 @@ public static class DoctorEventTypes
         registry.Register<NotificationEmitted>(NotificationEmitted.TypeName);
         MaintenanceEventTypes.Register(registry);
         FaultEventTypes.Register(registry);
+        HostEventTypes.Register(registry);
         return registry;
     }
 }

@@ -1,21 +1,23 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Doctor.AdminApi.Problems;
+using Doctor.Domain.Hosts;
+using Doctor.Workflows.EventStore;
 using Doctor.Workflows.Faults;
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Doctor.AdminApi.Faults;
 
 /// <summary>
-/// Physical resources for the admin (Doctor req. §5.4 StateQuery/StateChange) and Nova's force-down. Taking a host
-/// <c>down</c> (or forcing it down) fences it like <c>compute.host.down</c>; <c>normal</c> (or unsetting force-down)
-/// recovers it.
+/// Physical resources for the admin (Doctor req. §5.4 StateQuery/StateChange) and Nova's force-down, answered from each
+/// host's stream (<see cref="PhysicalResources"/>). Taking a host <c>down</c> (or forcing it down) fences it like
+/// <c>compute.host.down</c>; <c>normal</c> (or unsetting force-down) recovers it.
 /// </summary>
 public static class PhysicalResourceEndpoints
 {
     private const string Zone = "nova";
-    private static readonly string[] States = ["normal", "maintenance", "down", "error"];
 
     public static IEndpointRouteBuilder MapPhysicalResourceApi(this IEndpointRouteBuilder routes)
     {
@@ -29,31 +31,31 @@ public static class PhysicalResourceEndpoints
     }
 
     private static async Task<Results<Ok<List<PhysicalResourceView>>, ProblemHttpResult>> QueryAsync(
-        HttpRequest request, ClaimsPrincipal user, IInfrastructure infrastructure, IncidentBook book, HostMetadata metadata, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, IInfrastructure infrastructure, PhysicalResources physical, IncidentBook book, CancellationToken ct)
     {
         if (InspectorEndpoints.Refusal(user) is { } refused)
             return refused;
-        string? state = null;
+        HostState? state = null;
         if (request.Query.TryGetValue("state", out var s))
         {
-            state = s.ToString().Trim().ToLowerInvariant();
-            if (!States.Contains(state))
-                return DomainProblems.BadRequest($"state: '{s}' is not one of {string.Join(", ", States)}");
+            if (!HostStates.TryParse(s.ToString(), out var parsed))
+                return DomainProblems.BadRequest($"state: '{s}' is not one of {string.Join(", ", HostStates.All)}");
+            state = parsed;
         }
         var zone = request.Query.TryGetValue("zone", out var z) ? z.ToString() : null;
-        await book.EnsureLoadedAsync(ct);
-        var hosts = await infrastructure.ListHostsAsync(ct);
-        var views = hosts
-            .Where(h => (state is null || h.State == state) && (zone is null || zone == Zone))
-            .Select(h => new PhysicalResourceView(h.Name, "compute", Zone, h.State, HostStatus(h), h.ForcedDown, h.ComputeEnabled, h.Vcpus, h.VcpusUsed,
-                book.OpenOn(h.Name), metadata.Of(h.Name)))
-            .ToList();
+        var views = new List<PhysicalResourceView>();
+        foreach (var host in await infrastructure.ListHostsAsync(ct))
+        {
+            var resource = await physical.GetAsync(host.Name, ct);
+            if ((state is null || resource.State == state) && (zone is null || zone == Zone))
+                views.Add(PhysicalResourceView.From(host, resource, book.OpenOn(host.Name), Zone));
+        }
         return TypedResults.Ok(views);
     }
 
     private static async Task<Results<Ok<PhysicalResourceView>, ProblemHttpResult>> ChangeStateAsync(
-        string id, HttpContext context, ClaimsPrincipal user, IInfrastructure infrastructure, FaultInspector inspector, IncidentBook book,
-        HostMetadata metadata, TimeProvider clock, CancellationToken ct)
+        string id, HttpContext context, ClaimsPrincipal user, IInfrastructure infrastructure, FaultInspector inspector, HostRecovery recovery,
+        PhysicalResources physical, IncidentBook book, TimeProvider clock, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         if (InspectorEndpoints.Refusal(user) is { } refused)
@@ -65,9 +67,8 @@ public static class PhysicalResourceEndpoints
             return DomainProblems.BadRequest("body: a JSON object with state is required");
         if (o["state"] is not JsonValue sv || !sv.TryGetValue<string>(out var requested))
             return DomainProblems.BadRequest(o.ContainsKey("state") ? "state: must be a string" : "state: required");
-        var state = requested.Trim().ToLowerInvariant();
-        if (!States.Contains(state))
-            return DomainProblems.BadRequest($"state: '{requested}' is not one of {string.Join(", ", States)}");
+        if (!HostStates.TryParse(requested, out var state))
+            return DomainProblems.BadRequest($"state: '{requested}' is not one of {string.Join(", ", HostStates.All)}");
         JsonObject? meta = null;
         if (o["metadata"] is { } m)
         {
@@ -78,20 +79,30 @@ public static class PhysicalResourceEndpoints
         if ((await infrastructure.ListHostsAsync(ct)).All(h => h.Name != id))
             return DomainProblems.NotFound($"physical resource {id}: no such host");
 
-        await infrastructure.SetHostStateAsync(id, state, ct);
-        metadata.Set(id, meta);
         var actor = context.Actor();
-        if (state == "down")
-            await inspector.ReportAsync([ApiFault(id, receivedAt, "state changed to down", meta)], receivedAt, actor, explicitCommand: true, ct: ct);
-        else if (state == "normal")
-            await inspector.RecoverAsync(id, "state changed to normal", actor, ct);
+        var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
+        await physical.ExecuteAsync(id, now => new SetHostMetadata(id, meta?.ToJsonString(), now), metadata, ct);
+        await infrastructure.SetHostStateAsync(id, state.Name(), ct);
+        switch (state)
+        {
+            case HostState.Down:
+                await inspector.ReportAsync([ApiFault(id, receivedAt, "state changed to down", meta)], receivedAt, actor, explicitCommand: true, ct: ct);
+                break;
+            case HostState.Normal:
+                await recovery.RecoverAsync(id, PhysicalResource.ResolvedBy.Api, "state changed to normal", actor, ct);
+                await physical.ExecuteAsync(id, now => new ChangeHostState(id, state, "state changed to normal through the API", now), metadata, ct);
+                break;
+            default:
+                await physical.ExecuteAsync(id, now => new ChangeHostState(id, state, $"state changed to {state.Name()} through the API", now), metadata, ct);
+                break;
+        }
         var host = (await infrastructure.ListHostsAsync(ct)).First(h => h.Name == id);
-        return TypedResults.Ok(new PhysicalResourceView(host.Name, "compute", Zone, host.State, HostStatus(host), host.ForcedDown, host.ComputeEnabled,
-            host.Vcpus, host.VcpusUsed, book.OpenOn(host.Name), metadata.Of(host.Name)));
+        return TypedResults.Ok(PhysicalResourceView.From(host, await physical.GetAsync(id, ct), book.OpenOn(id), Zone));
     }
 
     private static async Task<Results<Ok<ForceDownResponse>, ProblemHttpResult>> ForceDownAsync(
-        HttpContext context, ClaimsPrincipal user, IInfrastructure infrastructure, FaultInspector inspector, TimeProvider clock, CancellationToken ct)
+        HttpContext context, ClaimsPrincipal user, IInfrastructure infrastructure, FaultInspector inspector, HostRecovery recovery, TimeProvider clock,
+        CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         if (InspectorEndpoints.Refusal(user) is { } refused)
@@ -120,7 +131,7 @@ public static class PhysicalResourceEndpoints
         }
         else
         {
-            await inspector.RecoverAsync(host, "force-down unset", actor, ct);
+            await recovery.RecoverAsync(host, PhysicalResource.ResolvedBy.Api, "force-down unset", actor, ct);
         }
         return TypedResults.Ok(new ForceDownResponse(new ForceDownService(binary, host, forcedDown)));
     }
@@ -128,7 +139,4 @@ public static class PhysicalResourceEndpoints
     private static FaultReport ApiFault(string host, DateTimeOffset at, string cause, JsonObject? meta) =>
         new(at, FaultInspector.HostDown, host, null, cause,
             new JsonObject { ["hostname"] = host, ["source"] = "doctor-api", ["cause"] = cause, ["metadata"] = meta?.DeepClone() }, "api");
-
-    private static string HostStatus(ComputeHost h) =>
-        h.ForcedDown || h.State == "down" ? "DOWN" : h.State == "maintenance" ? "MAINTENANCE" : "UP";
 }

@@ -1,9 +1,13 @@
 using System.Text.Json.Serialization;
+using Doctor.Domain.Hosts;
 using Doctor.Workflows.Infrastructure.Simulated;
 
 namespace Doctor.AdminApi.Infrastructure;
 
-/// <summary>A host of the simulated cloud (CONTRACTS.md "Simulated cloud"; the fields after <c>state</c> are our additions).</summary>
+/// <summary>
+/// A host of the simulated cloud (CONTRACTS.md "Simulated cloud"; the fields after <c>state</c> are our additions).
+/// <c>state</c> is the host's physical resource state (stream <c>host-{name}</c>), the same StateQuery answers.
+/// </summary>
 public sealed record InfraHostResponse(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("vcpus")] int Vcpus,
@@ -16,4 +20,7 @@ public sealed record InfraHostResponse(
 {
     public static InfraHostResponse From(SimulatedHost host) =>
         new(host.Name, host.Vcpus, host.VcpusUsed, host.State, host.ComputeEnabled, host.DisabledReason, host.ForcedDown, host.PortsDataPlaneStatus);
+
+    public static InfraHostResponse From(SimulatedHost host, PhysicalResourceState state) =>
+        new(host.Name, host.Vcpus, host.VcpusUsed, state.State.Name(), host.ComputeEnabled, host.DisabledReason, host.ForcedDown, host.PortsDataPlaneStatus);
 }

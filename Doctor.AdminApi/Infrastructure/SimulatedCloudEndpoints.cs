@@ -1,3 +1,5 @@
+using Doctor.Workflows.Faults;
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Infrastructure;
 using Doctor.Workflows.Infrastructure.Simulated;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,8 +29,21 @@ public static class SimulatedCloudEndpoints
         return infra;
     }
 
-    public static Ok<InfraHostResponse[]> ListHosts([FromServices] SimulatedCloud cloud) =>
-        TypedResults.Ok(cloud.DescribeHosts().Select(InfraHostResponse.From).ToArray());
+    public static async Task<Ok<InfraHostResponse[]>> ListHosts([FromServices] SimulatedCloud cloud, IServiceProvider services, CancellationToken ct) =>
+        TypedResults.Ok(await ViewsAsync(cloud.DescribeHosts(), services, ct));
+
+    /// <summary>
+    /// The hosts with the state their streams say (StateQuery's); a simulated cloud served alone, without the engine,
+    /// has no streams and shows its own.
+    /// </summary>
+    private static async Task<InfraHostResponse[]> ViewsAsync(IReadOnlyList<SimulatedHost> hosts, IServiceProvider services, CancellationToken ct)
+    {
+        var physical = services.GetService<PhysicalResources>();
+        var views = new InfraHostResponse[hosts.Count];
+        for (var i = 0; i < views.Length; i++)
+            views[i] = physical is null ? InfraHostResponse.From(hosts[i]) : InfraHostResponse.From(hosts[i], await physical.GetAsync(hosts[i].Name, ct));
+        return views;
+    }
 
     public static async Task<Ok<InfraInstanceResponse[]>> ListInstances(
         [FromServices] SimulatedCloud cloud,
@@ -108,7 +123,7 @@ public static class SimulatedCloudEndpoints
     }
 
     public static async Task<Results<Ok<InfraTopologyResponse>, ProblemHttpResult>> Seed(
-        [FromServices] SimulatedCloud cloud, HttpRequest request, CancellationToken ct)
+        [FromServices] SimulatedCloud cloud, IServiceProvider services, HttpRequest request, CancellationToken ct)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync<SeedRequest>(request, ct);
         if (problem is not null)
@@ -145,9 +160,12 @@ public static class SimulatedCloudEndpoints
         {
             return JsonRequestBody.BadRequest(e.Message);
         }
+        // A re-seed is a repaired cloud: hosts it shows up end the incidents that fenced them, before the answer says so.
+        if (services.GetService<HostReconciliation>() is { } reconciliation)
+            await reconciliation.ReconcileNowAsync(null, ct);
         var snapshot = cloud.Snapshot();
         return TypedResults.Ok(new InfraTopologyResponse(
-            snapshot.Hosts.Select(InfraHostResponse.From).ToArray(),
+            await ViewsAsync(snapshot.Hosts, services, ct),
             snapshot.Instances.Select(InfraInstanceResponse.From).ToArray()));
     }
 

@@ -1,3 +1,4 @@
+using Doctor.Domain.Faults;
 using Doctor.Workflows.Engine;
 using Doctor.Workflows.Faults;
 

@@ -125,7 +125,9 @@ public sealed class IncidentRetentionTests : IAsyncLifetime
     public async Task GivenEightWritersRacing_ThenTheBookStaysWithinItsBound_AndKeepsEveryOpenIncident()
     {
         await using var unused = NpgsqlDataSource.Create("Host=127.0.0.1"); // Put never reads the store
-        var book = new IncidentBook(unused, new Doctor.Workflows.EventStore.EventTypeRegistry(), Options.Create(new FaultOptions { IncidentsInMemory = Kept }));
+        var types = new Doctor.Workflows.EventStore.EventTypeRegistry();
+        var book = new IncidentBook(unused, types, new Doctor.Workflows.Hosts.PhysicalResourceBook(new Doctor.Workflows.EventStore.PostgresEventStore(unused), types),
+            Options.Create(new FaultOptions { IncidentsInMemory = Kept }));
         var open = Enumerable.Range(0, 20).Select(i => $"open-{i}").ToList();
         var start = new Barrier(8);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Factory.StartNew(() =>

@@ -13,7 +13,8 @@ public class ResourceMapTests
     {
         var cloud = FaultClouds.Create(hosts: 3, vmsPerHost: 2, owners: 2);
         var map = new ResourceMap();
-        var sync = new ResourceMapSync(map, cloud, Options.Create(new FaultOptions { ResnapshotInterval = TimeSpan.FromHours(1) }), NullLogger<ResourceMapSync>.Instance);
+        var sync = new ResourceMapSync(map, cloud, Options.Create(new FaultOptions { ResnapshotInterval = TimeSpan.FromHours(1) }), TimeProvider.System,
+            NullLogger<ResourceMapSync>.Instance);
         await sync.StartAsync(CancellationToken.None);
         return (cloud, map, sync);
     }

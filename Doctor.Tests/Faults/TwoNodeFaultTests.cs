@@ -8,7 +8,7 @@ namespace Doctor.Tests.Faults;
 /// <summary>
 /// Two nodes on one database and one cloud: an incident opened through one is seen, repeated and resolved through
 /// the other (each node's incident book catches up with the store before it decides or answers); one host reported to
-/// both at once opens one incident (the host's fencing claim stream admits one claim per version).
+/// both at once opens one incident (the host's stream <c>host-{name}</c> admits one declaration per version).
 /// </summary>
 [Collection("faults-e2e")]
 public sealed class TwoNodeFaultTests : IAsyncLifetime
@@ -79,7 +79,7 @@ public sealed class TwoNodeFaultTests : IAsyncLifetime
             })));
 
             var verdicts = answers.Select(x => x["verdict"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
-            Assert.True(verdicts is ["fence", "repeat"], $"round {round}: {string.Join(", ", verdicts)}; host claims: {await ClaimsAsync()}");
+            Assert.True(verdicts is ["fence", "repeat"], $"round {round}: {string.Join(", ", verdicts)}; host stream: {await HostStreamAsync()}");
             var incidentId = answers[0]["incident_id"]!.GetValue<string>();
             Assert.Equal(incidentId, answers[1]["incident_id"]!.GetValue<string>());
 
@@ -100,10 +100,10 @@ public sealed class TwoNodeFaultTests : IAsyncLifetime
         Assert.Equal(onHost.Count * rounds, consumer.Accepted("/failure").Count);
     }
 
-    private async Task<string?> ClaimsAsync()
+    private async Task<string> HostStreamAsync()
     {
         await using var query = _db.DataSource.CreateCommand(
-            "SELECT string_agg(stream_id || ' v' || version, ', ' ORDER BY seq) FROM doctor.events WHERE stream_id LIKE 'fault-host-%'");
-        return (string?)await query.ExecuteScalarAsync();
+            "SELECT coalesce(string_agg(type || ' v' || version, ', ' ORDER BY seq), 'empty') FROM doctor.events WHERE stream_id = 'host-compute-0'");
+        return (string)(await query.ExecuteScalarAsync())!;
     }
 }

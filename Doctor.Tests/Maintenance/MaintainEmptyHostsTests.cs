@@ -55,5 +55,5 @@ public sealed class MaintainEmptyHostsTests : IAsyncLifetime
         await _sessions.ExecuteAsync(Sid, command, EventMetadata.Engine(Sid));
 
     private async Task<ActivityContext> ContextAsync(SimulatedCloud cloud) =>
-        new(Sid, (await _sessions.LoadAsync(Sid)).State, _sessions, cloud, new MaintenanceOptions());
+        new(Sid, (await _sessions.LoadAsync(Sid)).State, _sessions, cloud, Hosts.HostStreams.Create(_db.DataSource, _store), new MaintenanceOptions());
 }

@@ -51,7 +51,7 @@ public sealed class MoveInstancesAsAnsweredTests : IAsyncLifetime
         var survivor = Node(latencyMs: 0, time);
         Assert.Equal(SimulatedCloud.StatusMigrating, (await survivor.GetInstanceAsync("vm-a"))!.Status);
         var run = new MoveInstancesAsAnswered(new ConstraintStore(_db.DataSource))
-            .RunAsync(new ActivityContext(Sid, (await _sessions.LoadAsync(Sid)).State, _sessions, survivor, new MaintenanceOptions()), CancellationToken.None);
+            .RunAsync(new ActivityContext(Sid, (await _sessions.LoadAsync(Sid)).State, _sessions, survivor, Hosts.HostStreams.Create(_db.DataSource, _store), new MaintenanceOptions()), CancellationToken.None);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.False(run.IsCompleted, run.IsCompleted ? $"ended: {await run}" : ""); // waiting, not asking for a second migration
         time.Advance(TimeSpan.FromSeconds(16)); // the cloud finishes what its caller left (SettleGrace past due)

@@ -1,3 +1,4 @@
+using Doctor.Domain.Faults;
 using System.Text.Json;
 using System.Xml;
 

@@ -1,31 +1,34 @@
 using System.Collections.Concurrent;
 using Doctor.Domain.Faults;
+using Doctor.Domain.Hosts;
 using Doctor.Workflows.EventStore;
-using Doctor.Workflows.Infrastructure;
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Notifications;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Doctor.Workflows.Faults;
 
 /// <summary>
-/// The inspector's fast path (DESIGN.md §8): policy → correlation with the cached resource map → ONE append holding
-/// every incident's events and its outbox notifications → at the same time, the notifications handed to the fast lane
-/// and the fencing actions started (host forced down, instances ERROR, ports DOWN). A slow driver call delays no
-/// notification: the caller gets its answer once the notifications are handed over; fencing completes in the
-/// background and its stage times are appended when it is done.
+/// The inspector's fast path (DESIGN.md §8): the policy's verdict (<see cref="FailurePolicyVerdict"/>) on the host's
+/// state (<see cref="PhysicalResourceBook"/>) → correlation with the cached resource map → ONE append holding every
+/// incident's events, its outbox notifications and its host's <see cref="HostDeclaredDown"/> → the notifications handed
+/// to the fast lane, and, incident by incident right after, the fencing started (<see cref="HostFencing"/>). A slow
+/// driver call delays no notification: the caller gets its answer once the notifications are handed over.
 /// </summary>
 public sealed class FaultInspector(
     ResourceMap map,
     IncidentBook book,
+    PhysicalResourceBook hosts,
     FailurePolicySource policies,
     FailureWindow window,
     IEventStore store,
     EventTypeRegistry types,
     INotificationShortcut shortcut,
-    IInfrastructure infrastructure,
+    IncidentRecorder recorder,
+    HostFencing fencing,
+    HostRecovery recovery,
+    HostReconciliation reconciliation,
     FaultMetrics metrics,
-    IOptions<FaultOptions> options,
     TimeProvider clock,
     ILogger<FaultInspector> logger)
 {
@@ -33,15 +36,12 @@ public sealed class FaultInspector(
     public const string HostUp = "compute.host.up";
     private const int MaxAttempts = 5;
 
-    private readonly ConcurrentDictionary<Task, byte> _fencing = new();
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _writers = new(StringComparer.Ordinal);
-
     // Hosts whose fencing incident is being appended right now: a concurrent report about the same host joins it
     // as a repeat instead of opening a second incident.
     private readonly ConcurrentDictionary<string, (string IncidentId, TaskCompletionSource Appended)> _opening = new(StringComparer.Ordinal);
 
     /// <summary>Completes when every fencing started so far has finished and recorded its stages (tests, benchmarks).</summary>
-    public Task WhenFencedAsync() => Task.WhenAll(_fencing.Keys);
+    public Task WhenFencedAsync() => fencing.WhenFencedAsync();
 
     /// <summary>
     /// Handles events received at <paramref name="receivedAt"/>. <paramref name="explicitCommand"/> is an admin's
@@ -54,422 +54,283 @@ public sealed class FaultInspector(
         // already fences is a repeat here. Only the first report waits for the book to be read.
         await book.EnsureOpenLoadedAsync(ct);
         metrics.Received(reports.Count);
+        await ReconcileFencedHostsAsync(reports, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await ReportOnceAsync(reports, receivedAt, actor, explicitCommand, ct);
             }
-            catch (WrongExpectedVersionException e) when (attempt < MaxAttempts && e.StreamId.StartsWith(FaultEventTypes.HostClaimStreamPrefix, StringComparison.Ordinal))
+            catch (WrongExpectedVersionException e) when (attempt < MaxAttempts && e.StreamId.StartsWith(HostEventTypes.StreamPrefix, StringComparison.Ordinal))
             {
-                // Another node opened an incident on one of these hosts in the same moment (its claim committed first).
-                // Nothing of this report was written: decided again on the caught-up book, that host is a repeat of it.
-                logger.LogInformation("Fault report: {Stream} was claimed by another node meanwhile (attempt {Attempt}); deciding the report again",
-                    e.StreamId, attempt);
+                // Another writer moved one of these hosts in the same moment (another node's incident, a session, a
+                // reconciliation). Nothing of this report was written: decided again on the host as it now is.
+                logger.LogInformation("Fault report: {Stream} changed meanwhile (attempt {Attempt}); deciding the report again", e.StreamId, attempt);
+                await hosts.ReloadAsync(e.StreamId[HostEventTypes.StreamPrefix.Length..], ct);
                 await book.CatchUpOpenAsync(ct);
             }
         }
     }
 
+    /// <summary>
+    /// A repeat is only a report while the host is still fenced: before a report about a host that an incident fences is
+    /// taken for one, the cloud is asked whether the host came back behind our back (<see cref="HostReconciliation"/>).
+    /// </summary>
+    private async Task ReconcileFencedHostsAsync(IReadOnlyList<FaultReport> reports, CancellationToken ct)
+    {
+        HashSet<string>? fenced = null;
+        foreach (var report in reports)
+        {
+            if (report.Hostname is { } name && map.Host(name) is { } mapped && hosts.Get(mapped.Name).State is { OpenIncidentId: not null, FencedAt: not null })
+                (fenced ??= new HashSet<string>(StringComparer.Ordinal)).Add(mapped.Name);
+        }
+        if (fenced is not null)
+            await reconciliation.ReconcileNowAsync(fenced, ct);
+    }
+
     private async Task<IReadOnlyList<FaultOutcome>> ReportOnceAsync(IReadOnlyList<FaultReport> reports, DateTimeOffset receivedAt, string actor,
         bool explicitCommand, CancellationToken ct)
     {
-        var policy = policies.Current;
-        var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
-        var outcomes = new FaultOutcome?[reports.Count];
-        var opened = new List<Opened>();
-        var appends = new List<StreamAppend>();
-        var repeats = new List<(int Index, string IncidentId, Task Appended, RecordRepeat Command)>();
-        var recoveries = new List<(int Index, string Host, string Cause)>();
-        var mine = new List<(string Host, TaskCompletionSource Appended)>();
-        var batched = new List<(int Index, string IncidentId, FaultRecorded Fault)>();
-        // One fencing claim per host fenced here, at the claim stream's version this node saw with no incident open on it.
-        var claims = new List<(string Host, StreamAppend Append)>();
-        var verdicts = new List<string>();
-
-        var ids = BulkGuids.Take(reports.Count * 2);
-        for (var i = 0; i < reports.Count; i++)
+        var report = new ReportPlan(reports.Count, new EventMetadata(Guid.NewGuid().ToString(), null, actor, null));
+        try
         {
-            var report = reports[i];
-            var rule = policy.RuleFor(report.Type, report.DetailStrings());
-            if (rule.Action == FaultAction.Recover)
-            {
-                recoveries.Add((i, report.Hostname ?? "", report.Type));
-                continue;
-            }
-            var faultId = ids[2 * i].ToString();
-            var host = report.Hostname is null ? null : map.Host(report.Hostname);
-            // Read before the book is asked for an open incident: the book notes a claim only after the incident that
-            // made it, so a claim read first is never newer than the incidents seen after it (else it would not conflict).
-            var claimVersion = host is null ? 0 : book.ClaimVersion(host.Name);
-            var verdict = FaultVerdict.Recorded;
-            var reason = $"policy: {report.Type} is recorded only";
-            IReadOnlyList<string> correlated = [];
-            var notify = false;
-            if (host is null)
-            {
-                verdict = FaultVerdict.Unmatched;
-                reason = report.Hostname is null ? "the event names no host" : $"host {report.Hostname} is not known to the resource map";
-            }
-            else if (rule.Action != FaultAction.Record && OpenOrOpening(host.Name) is { } open)
-            {
-                repeats.Add((i, open.IncidentId, open.Appended, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
-                continue;
-            }
-            else if (rule.Action != FaultAction.Record && host.InMaintenance && !explicitCommand)
-            {
-                verdict = FaultVerdict.InMaintenance;
-                reason = $"host {host.Name} is in maintenance: not fenced automatically";
-                notify = policy.NotifyInMaintenance;
-            }
-            else if (rule.Action == FaultAction.Aggregate)
-            {
-                var earlier = window.Count(host.Name, faultId, receivedAt, policy.AggregationFailures, policy.AggregationWindow);
-                if (earlier is null)
-                {
-                    verdict = FaultVerdict.Counted;
-                    reason = $"non-critical: counts toward {policy.AggregationFailures} within {policy.AggregationWindow}";
-                }
-                else
-                {
-                    verdict = FaultVerdict.Fence;
-                    correlated = earlier;
-                    reason = $"{earlier.Count + 1} non-critical failures within {policy.AggregationWindow}";
-                }
-            }
-            else if (rule.Action == FaultAction.Fence)
-            {
-                verdict = FaultVerdict.Fence;
-                reason = $"policy: {report.Type} makes the {rule.Affects} unavailable";
-            }
-            var decidedAt = clock.GetUtcNow();
-
-            var incidentId = ids[2 * i + 1].ToString();
-            if (verdict == FaultVerdict.Fence && host is not null)
-            {
-                var appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (!_opening.TryAdd(host.Name, (incidentId, appended)))
-                {
-                    var other = _opening.TryGetValue(host.Name, out var o) ? o : (IncidentId: book.OpenOn(host.Name) ?? "", Appended: CompletedSource);
-                    repeats.Add((i, other.IncidentId, other.Appended.Task, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
-                    continue;
-                }
-                if (book.OpenOn(host.Name) is { } justOpened)
-                {
-                    // The other report finished between our look and our claim.
-                    _opening.TryRemove(host.Name, out _);
-                    repeats.Add((i, justOpened, Task.CompletedTask, new RecordRepeat(faultId, report.Type, report.Time, receivedAt)));
-                    continue;
-                }
-                mine.Add((host.Name, appended));
-                claims.Add((host.Name, new StreamAppend(FaultEventTypes.HostClaimStreamId(host.Name), FaultEventTypes.HostClaimStreamType,
-                    ExpectedVersion.Exactly(claimVersion), [types.Serialize(new HostFencingClaimed(host.Name, incidentId, decidedAt), Guid.CreateVersion7())],
-                    metadata)));
-            }
-            var instances = host is not null && (verdict == FaultVerdict.Fence || notify) ? host.Instances : [];
-            var correlatedAt = clock.GetUtcNow();
-            var severity = ReferenceEquals(rule, policy.Default) ? report.Severity ?? rule.Severity : rule.Severity;
-            var fault = new FaultReceived(incidentId, faultId, report.Type, host?.Name ?? report.Hostname, severity,
-                report.Time, report.Cause, report.Source, report.Details.ToJsonString(), receivedAt);
-            var affects = verdict == FaultVerdict.Fence && rule.Action == FaultAction.Aggregate ? FaultRule.AffectsHost : rule.Affects;
-            var events = FaultIncident.Decide(
-                new OpenIncident(fault, verdict, affects, reason, correlated, decidedAt, instances, correlatedAt), IncidentState.Initial);
-
-            FaultNotificationsEmitted? outbox = verdict == FaultVerdict.Fence
-                ? new FaultNotificationsEmitted(fault, instances, correlated, "error", affects == FaultRule.AffectsHost ? "DOWN" : "UP",
-                    InstanceUpdates: affects == FaultRule.AffectsHost, Recovered: false, correlatedAt)
-                : notify ? new FaultNotificationsEmitted(fault, instances, correlated, "maintenance", "MAINTENANCE", InstanceUpdates: false, Recovered: false, correlatedAt)
-                : null;
-            // The notifications are stored as one compact record, expanded only after the append: the append is what the
-            // first webhook waits for, and nothing else should delay it.
-            if (outbox is null && events is [FaultRecorded only])
-            {
-                // Fences nothing and tells no one: recorded with the report's other such faults, in one event.
-                batched.Add((i, incidentId, only));
-                verdicts.Add(verdict.ToString().ToLowerInvariant());
-                continue;
-            }
-            var toAppend = new List<EventToAppend>(events.Count + 1);
-            foreach (var evt in events)
-                toAppend.Add(types.Serialize(evt, Guid.CreateVersion7()));
-            if (outbox is not null)
-                toAppend.Add(types.Serialize(outbox, Guid.CreateVersion7()));
-            appends.Add(new StreamAppend(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.NoStream, toAppend, metadata));
-            opened.Add(new Opened(i, incidentId, FaultIncident.Fold(events), events.Count, outbox, host?.Name));
-            verdicts.Add(verdict.ToString().ToLowerInvariant());
+            var ids = BulkGuids.Take(reports.Count * 2);
+            for (var i = 0; i < reports.Count; i++)
+                Decide(report, i, reports[i], ids[2 * i].ToString(), ids[2 * i + 1].ToString(), receivedAt, explicitCommand);
+            if (report.Appends.Count > 0 || report.Batched.Count > 0 || report.HostAppends.Count > 0)
+                await AppendAndHandOverAsync(report, ct);
         }
-
-        if (batched.Count > 0)
+        finally
         {
-            appends.Add(new StreamAppend(FaultEventTypes.ReportStreamId(metadata.CorrelationId!), FaultEventTypes.ReportStreamType, ExpectedVersion.NoStream,
-                [types.Serialize(new FaultBatchRecorded([.. batched.Select(b => b.Fault)]), Guid.CreateVersion7())], metadata));
+            foreach (var (host, appended) in report.Mine)
+            {
+                _opening.TryRemove(host, out _);
+                appended.TrySetResult();
+            }
+        }
+        await JoinRepeatsAsync(report, reports, ct);
+        foreach (var (index, host, cause) in report.Recoveries)
+        {
+            var (incidentId, notified) = await recovery.RecoverAsync(host, PhysicalResource.ResolvedBy.HostUp, cause, actor, ct);
+            report.Outcomes[index] = new FaultOutcome(incidentId, "recovered", host, notified);
+        }
+        return [.. report.Outcomes.Select(o => o!)];
+    }
+
+    /// <summary>The verdict on one event and what it appends: an incident (with its host's declaration), a line of the report, a repeat or a recovery.</summary>
+    private void Decide(ReportPlan report, int index, FaultReport fault, string faultId, string incidentId, DateTimeOffset receivedAt, bool explicitCommand)
+    {
+        var policy = policies.Current;
+        var rule = policy.RuleFor(fault.Type, fault.DetailStrings());
+        var mapped = fault.Hostname is null ? null : map.Host(fault.Hostname);
+        var repeat = new RecordRepeat(faultId, fault.Type, fault.Time, receivedAt);
+        if (mapped is not null && rule.Action is FaultAction.Fence or FaultAction.Aggregate && _opening.TryGetValue(mapped.Name, out var opening))
+        {
+            report.Repeats.Add((index, opening.IncidentId, opening.Appended.Task, repeat));
+            return;
+        }
+        var assessment = new FaultAssessment(fault.Type, rule.Action, rule.Affects, mapped?.Name ?? fault.Hostname, mapped is not null,
+            mapped is null ? PhysicalResourceState.Initial : hosts.Get(mapped.Name).State, mapped?.InMaintenance == true, explicitCommand, policy.NotifyInMaintenance);
+        PolicyOutcome.Decided decided;
+        var outcome = FailurePolicyVerdict.Decide(assessment);
+        switch (outcome)
+        {
+            case PolicyOutcome.Recover:
+                report.Recoveries.Add((index, fault.Hostname ?? "", fault.Type));
+                return;
+            case PolicyOutcome.Repeat r:
+                report.Repeats.Add((index, r.IncidentId, Task.CompletedTask, repeat));
+                return;
+            case PolicyOutcome.Aggregate:
+                var earlier = window.Count(mapped!.Name, faultId, receivedAt, policy.AggregationFailures, policy.AggregationWindow);
+                decided = FailurePolicyVerdict.Aggregated(assessment, earlier, policy.AggregationFailures, policy.AggregationWindow);
+                break;
+            default:
+                decided = (PolicyOutcome.Decided)outcome;
+                break;
+        }
+        var decidedAt = clock.GetUtcNow();
+        if (decided.Verdict == FaultVerdict.Fence && !DeclareDown(report, index, mapped!.Name, incidentId, decided, decidedAt, repeat))
+            return;
+        Open(report, index, fault, faultId, incidentId, mapped, rule, decided, receivedAt, decidedAt);
+    }
+
+    /// <summary>
+    /// Declares the host down for the new incident at the host stream's version this node saw with no incident open on it:
+    /// another node (or report) doing the same in the same moment makes one of the two appends fail. False: a repeat instead.
+    /// </summary>
+    private bool DeclareDown(ReportPlan report, int index, string host, string incidentId, PolicyOutcome.Decided decided, DateTimeOffset at, RecordRepeat repeat)
+    {
+        var appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_opening.TryAdd(host, (incidentId, appended)))
+        {
+            var other = _opening.TryGetValue(host, out var o) ? (IncidentId: o.IncidentId, Task: o.Appended.Task) : (IncidentId: hosts.Get(host).State.OpenIncidentId ?? "", Task: Task.CompletedTask);
+            report.Repeats.Add((index, other.IncidentId, other.Task, repeat));
+            return false;
+        }
+        var (state, version) = hosts.Get(host);
+        if (state.OpenIncidentId is { } justOpened)
+        {
+            // The other report finished between our look and our claim.
+            _opening.TryRemove(host, out _);
+            report.Repeats.Add((index, justOpened, Task.CompletedTask, repeat));
+            return false;
+        }
+        report.Mine.Add((host, appended));
+        var events = PhysicalResource.Decide(new DeclareHostDown(host, incidentId, decided.Affects, decided.Reason, at), state);
+        report.HostAppends.Add((host, events.Aggregate(state, PhysicalResource.Evolve), new StreamAppend(HostEventTypes.StreamId(host), HostEventTypes.StreamType,
+            ExpectedVersion.Exactly(version), [.. events.Select(e => types.Serialize(e, Guid.CreateVersion7()))], report.Metadata)));
+        return true;
+    }
+
+    private void Open(ReportPlan report, int index, FaultReport fault, string faultId, string incidentId, MappedHost? mapped, FaultRule rule,
+        PolicyOutcome.Decided decided, DateTimeOffset receivedAt, DateTimeOffset decidedAt)
+    {
+        var verdict = decided.Verdict;
+        var instances = mapped is not null && (verdict == FaultVerdict.Fence || decided.Notify) ? mapped.Instances : [];
+        var correlatedAt = clock.GetUtcNow();
+        var severity = ReferenceEquals(rule, policies.Current.Default) ? fault.Severity ?? rule.Severity : rule.Severity;
+        var received = new FaultReceived(incidentId, faultId, fault.Type, mapped?.Name ?? fault.Hostname, severity,
+            fault.Time, fault.Cause, fault.Source, fault.Details.ToJsonString(), receivedAt);
+        var events = FaultIncident.Decide(
+            new OpenIncident(received, verdict, decided.Affects, decided.Reason, decided.CorrelatedFaultIds, decidedAt, instances, correlatedAt), IncidentState.Initial);
+        // The notifications are stored as one compact record, expanded only after the append: the append is what the
+        // first webhook waits for, and nothing else should delay it.
+        FaultNotificationsEmitted? outbox = verdict == FaultVerdict.Fence
+            ? new FaultNotificationsEmitted(received, instances, decided.CorrelatedFaultIds, "error", decided.Affects == FaultTargets.Host ? "DOWN" : "UP",
+                InstanceUpdates: decided.Affects == FaultTargets.Host, Recovered: false, correlatedAt)
+            : decided.Notify ? new FaultNotificationsEmitted(received, instances, decided.CorrelatedFaultIds, "maintenance", "MAINTENANCE", InstanceUpdates: false,
+                Recovered: false, correlatedAt)
+            : null;
+        report.Verdicts.Add(FaultOutcome.VerdictName(verdict));
+        if (outbox is null && events is [FaultRecorded only])
+        {
+            // Fences nothing and tells no one: recorded with the report's other such faults, in one event.
+            report.Batched.Add((index, incidentId, only));
+            return;
+        }
+        var toAppend = new List<EventToAppend>(events.Count + 1);
+        foreach (var evt in events)
+            toAppend.Add(types.Serialize(evt, Guid.CreateVersion7()));
+        if (outbox is not null)
+            toAppend.Add(types.Serialize(outbox, Guid.CreateVersion7()));
+        report.Appends.Add(new StreamAppend(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.NoStream, toAppend, report.Metadata));
+        report.Opened.Add(new OpenedIncident(index, incidentId, FaultIncident.Fold(events), events.Count, outbox, mapped?.Name));
+    }
+
+    /// <summary>The one durable write of the fast path, then every incident's notifications handed over and its fencing started.</summary>
+    private async Task AppendAndHandOverAsync(ReportPlan report, CancellationToken ct)
+    {
+        var opened = report.Opened;
+        var appends = report.Appends;
+        if (report.Batched.Count > 0)
+        {
+            appends.Add(new StreamAppend(FaultEventTypes.ReportStreamId(report.Metadata.CorrelationId), FaultEventTypes.ReportStreamType, ExpectedVersion.NoStream,
+                [types.Serialize(new FaultBatchRecorded([.. report.Batched.Select(b => b.Fault)]), Guid.CreateVersion7())], report.Metadata));
         }
         // After the incidents and the report (their results keep their indexes): all or nothing with them.
-        var firstClaim = appends.Count;
-        appends.AddRange(claims.Select(c => c.Append));
-        if (appends.Count > 0)
+        var firstHost = appends.Count;
+        appends.AddRange(report.HostAppends.Select(h => h.Append));
+        var appending = store.AppendManyAsync(appends, ct);
+        // The first incident's notifications are expanded while the commit is on its way to the disk (the first
+        // webhook waits for neither in turn); the others just before their own hand-over, so a 100-host failure
+        // holds one host's notifications at a time, not 20,000 payloads the garbage collector must carry along.
+        var firstExpanded = opened.Count > 0 ? opened[0].Outbox?.Expand() ?? [] : [];
+        var results = await appending;
+        Remember(report, results, firstHost);
+        var appendedAt = clock.GetUtcNow();
+        // Every incident's outbox record is announced before the first is routed: the feed, woken by this commit,
+        // would otherwise route the later incidents of a many-host failure a second time while they wait their turn.
+        // The part's events took consecutive positions from FirstSeq (AppendedEvents): the outbox record follows the incident's own events.
+        var outboxSeqs = opened.Select((o, k) => results[k].FirstSeq + o.IncidentEvents).ToList();
+        using var reservation = shortcut.Reserve(Enumerable.Range(0, opened.Count).Where(k => opened[k].Outbox is not null).Select(k => outboxSeqs[k]));
+        var notified = 0;
+        var started = new List<(FencingOrder Order, Task<List<FaultCommand>> Done)>();
+        for (var k = 0; k < opened.Count; k++)
         {
-            // The one durable write of the fast path: incidents and their notifications commit together.
-            IReadOnlyList<AppendResult> results;
-            var appending = store.AppendManyAsync(appends, ct);
-            // The first incident's notifications are expanded while the commit is on its way to the disk (the first
-            // webhook waits for neither in turn); the others just before their own hand-over, so a 100-host failure
-            // holds one host's notifications at a time, not 20,000 payloads the garbage collector must carry along.
-            var firstExpanded = opened.Count > 0 ? opened[0].Outbox?.Expand() ?? [] : [];
-            try
+            // Notification first (DESIGN.md §8): an incident's webhooks are queued before its driver calls start, so
+            // fencing never competes with routing them; its fencing then starts at once and runs beside the
+            // deliveries, while the next incident is handed over.
+            var o = opened[k];
+            var notifications = k == 0 ? firstExpanded : o.Outbox?.Expand() ?? [];
+            await HandOverAsync(o.IncidentId, notifications, outboxSeqs[k]);
+            if (o.State.Verdict == FaultVerdict.Fence && o.Host is not null)
             {
-                results = await appending;
-                for (var k = 0; k < opened.Count; k++)
-                    book.Put(opened[k].IncidentId, opened[k].State, results[k].StreamVersion);
-                for (var c = 0; c < claims.Count; c++)
-                    book.NoteClaim(claims[c].Host, results[firstClaim + c].StreamVersion);
-                foreach (var (index, incidentId, fault) in batched)
-                {
-                    var state = FaultIncident.Evolve(IncidentState.Initial, fault);
-                    book.Put(incidentId, state, 0);
-                    outcomes[index] = new FaultOutcome(incidentId, FaultOutcome.VerdictName(state.Verdict), fault.Fault.Host, 0);
-                }
-                if (batched.Count > 0)
-                    book.NoteOwnReport(FaultEventTypes.ReportStreamId(metadata.CorrelationId!));
+                var order = new FencingOrder(o.IncidentId, o.Host, o.State, notifications.Count, appendedAt, clock.GetUtcNow());
+                started.Add((order, fencing.Start(order)));
             }
-            finally
-            {
-                foreach (var (host, appended) in mine)
-                {
-                    _opening.TryRemove(host, out _);
-                    appended.TrySetResult();
-                }
-            }
-            var appendedAt = clock.GetUtcNow();
-            // Every incident's outbox record is announced before the first is routed: the feed, woken by this commit,
-            // would otherwise route the later incidents of a many-host failure a second time while they wait their turn.
-            // The part's events took consecutive positions from FirstSeq (AppendedEvents): the outbox record follows the incident's own events.
-            var outboxSeqs = opened.Select((o, k) => results[k].FirstSeq + o.IncidentEvents).ToList();
-            using var reservation = shortcut.Reserve(Enumerable.Range(0, opened.Count).Where(k => opened[k].Outbox is not null).Select(k => outboxSeqs[k]));
-            var notified = 0;
-            var fencing = new List<(Opened Incident, Task<List<FaultCommand>> Actions, int Notified, DateTimeOffset HandedOverAt)>();
-            for (var k = 0; k < opened.Count; k++)
-            {
-                // Notification first (DESIGN.md §8): an incident's webhooks are queued before its driver calls start, so
-                // fencing never competes with routing them; its fencing then starts at once and runs beside the
-                // deliveries, while the next incident is handed over.
-                var o = opened[k];
-                var notifications = k == 0 ? firstExpanded : o.Outbox?.Expand() ?? [];
-                var seq = outboxSeqs[k];
-                try
-                {
-                    await shortcut.DeliverNowAsync([.. notifications.Select(n => new AppendedNotification(n, seq))], CancellationToken.None);
-                }
-                catch (Exception e)
-                {
-                    // Durable already: the feed delivers what the fast lane could not hand over. Fencing must start anyway.
-                    logger.LogError(e, "Incident {IncidentId}: handing {Count} notifications over failed; the feed delivers them", o.IncidentId, notifications.Count);
-                }
-                if (o.State.Verdict == FaultVerdict.Fence && o.Host is not null)
-                    fencing.Add((o, Task.Run(() => FenceAsync(o, CancellationToken.None), CancellationToken.None), notifications.Count, clock.GetUtcNow()));
-                notified += notifications.Count;
-                outcomes[o.Index] = new FaultOutcome(o.IncidentId, FaultOutcome.VerdictName(o.State.Verdict), o.State.Fault!.Host, notifications.Count);
-            }
-            metrics.Notifications(notified);
-            foreach (var verdict in verdicts)
-                metrics.Incident(verdict);
-            if (fencing.Count > 0)
-                Track(RecordFencingAsync(fencing, appendedAt, metadata));
+            notified += notifications.Count;
+            report.Outcomes[o.Index] = new FaultOutcome(o.IncidentId, FaultOutcome.VerdictName(o.State.Verdict), o.State.Fault!.Host, notifications.Count);
         }
+        metrics.Notifications(notified);
+        foreach (var verdict in report.Verdicts)
+            metrics.Incident(verdict);
+        if (started.Count > 0)
+            fencing.RecordWhenDone(started, report.Metadata);
+    }
 
-        foreach (var (index, incidentId, appended, command) in repeats)
+    /// <summary>What the append made durable goes into the books before anyone is told.</summary>
+    private void Remember(ReportPlan report, IReadOnlyList<AppendResult> results, int firstHost)
+    {
+        for (var k = 0; k < report.Opened.Count; k++)
+            book.Put(report.Opened[k].IncidentId, report.Opened[k].State, results[k].StreamVersion);
+        for (var h = 0; h < report.HostAppends.Count; h++)
+            hosts.Put(report.HostAppends[h].Host, report.HostAppends[h].After, results[firstHost + h].StreamVersion);
+        foreach (var (index, incidentId, fault) in report.Batched)
+        {
+            var state = FaultIncident.Evolve(IncidentState.Initial, fault);
+            book.Put(incidentId, state, 0);
+            report.Outcomes[index] = new FaultOutcome(incidentId, FaultOutcome.VerdictName(state.Verdict), fault.Fault.Host, 0);
+        }
+        if (report.Batched.Count > 0)
+            book.NoteOwnReport(FaultEventTypes.ReportStreamId(report.Metadata.CorrelationId));
+    }
+
+    private async Task HandOverAsync(string incidentId, IReadOnlyList<NotificationEmitted> notifications, long seq)
+    {
+        try
+        {
+            await shortcut.DeliverNowAsync([.. notifications.Select(n => new AppendedNotification(n, seq))], CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Durable already: the feed delivers what the fast lane could not hand over. Fencing must start anyway.
+            logger.LogError(e, "Incident {IncidentId}: handing {Count} notifications over failed; the feed delivers them", incidentId, notifications.Count);
+        }
+    }
+
+    private async Task JoinRepeatsAsync(ReportPlan report, IReadOnlyList<FaultReport> reports, CancellationToken ct)
+    {
+        foreach (var (index, incidentId, appended, command) in report.Repeats)
         {
             await appended;
             try
             {
-                await ExecuteAsync(incidentId, [command], null, metadata, ct);
+                await recorder.ExecuteAsync(incidentId, [command], null, report.Metadata, ct);
             }
             catch (Doctor.Domain.DomainRuleViolation e)
             {
                 // The incident it joined was never written (its append failed): the repeat is logged, not lost silently.
                 logger.LogWarning("Fault {FaultId} repeated incident {IncidentId}, which is not open: {Reason}", command.FaultId, incidentId, e.Message);
             }
-            outcomes[index] = new FaultOutcome(incidentId, "repeat", reports[index].Hostname, 0);
+            report.Outcomes[index] = new FaultOutcome(incidentId, "repeat", reports[index].Hostname, 0);
         }
-        foreach (var (index, host, cause) in recoveries)
-        {
-            var (incidentId, notified) = await RecoverAsync(host, cause, actor, ct);
-            outcomes[index] = new FaultOutcome(incidentId, "recovered", host, notified);
-        }
-        return [.. outcomes.Select(o => o!)];
     }
 
-    /// <summary>
-    /// The host is back: force-down unset, ports UP, state normal again if it was down, the instances this node had put
-    /// in ERROR back to ACTIVE; the open incident is resolved with an event and the owners are told the recovered state.
-    /// </summary>
-    public async Task<(string? IncidentId, int Notified)> RecoverAsync(string host, string cause, string actor, CancellationToken ct = default)
+    /// <summary>Everything one monitor report decides, gathered before its one append.</summary>
+    private sealed class ReportPlan(int count, EventMetadata metadata)
     {
-        await book.CatchUpOpenAsync(ct);
-        var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
-        var incidentId = book.OpenOn(host);
-        var incident = incidentId is null ? null : book.Get(incidentId)?.State;
-        var failures = new List<FaultCommand>();
-        await Attempt("force-down unset", host, () => infrastructure.SetForcedDownAsync(host, false, ct), failures);
-        await Attempt("ports up", host, () => infrastructure.SetPortsDataPlaneStatusAsync(host, "UP", ct), failures);
-        if (map.Host(host) is { State: "down" })
-            await Attempt("host state normal", host, () => infrastructure.SetHostStateAsync(host, "normal", ct), failures);
-        if (incident is null || incidentId is null)
-            return (null, 0);
-
-        var instances = incident.Affects == FaultRule.AffectsHost ? incident.Instances : [];
-        await Parallel.ForEachAsync(instances, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ActionParallelism, CancellationToken = ct },
-            async (instance, token) => await Attempt("reset-state ACTIVE", instance.InstanceId,
-                () => infrastructure.ResetInstanceStateAsync(instance.InstanceId, "ACTIVE", token), failures));
-        var outbox = new FaultNotificationsEmitted(incident.Fault!, incident.Instances, [], "active", "UP", InstanceUpdates: true, Recovered: true, clock.GetUtcNow());
-        List<FaultCommand> commands = [.. failures, new ResolveIncident(cause, incident.Instances.Count, clock.GetUtcNow())];
-        var recorded = await ExecuteAsync(incidentId, commands, outbox, metadata, ct);
-        await shortcut.DeliverNowAsync(recorded, ct);
-        return (incidentId, incident.Instances.Count);
+        public EventMetadata Metadata { get; } = metadata;
+        public FaultOutcome?[] Outcomes { get; } = new FaultOutcome?[count];
+        public List<OpenedIncident> Opened { get; } = [];
+        public List<StreamAppend> Appends { get; } = [];
+        public List<(string Host, PhysicalResourceState After, StreamAppend Append)> HostAppends { get; } = [];
+        public List<(int Index, string IncidentId, Task Appended, RecordRepeat Command)> Repeats { get; } = [];
+        public List<(int Index, string Host, string Cause)> Recoveries { get; } = [];
+        public List<(string Host, TaskCompletionSource Appended)> Mine { get; } = [];
+        public List<(int Index, string IncidentId, FaultRecorded Fault)> Batched { get; } = [];
+        public List<string> Verdicts { get; } = [];
     }
 
-    private async Task<List<FaultCommand>> FenceAsync(Opened incident, CancellationToken ct)
-    {
-        var host = incident.Host!;
-        var results = new ConcurrentBag<FaultCommand>();
-        var failures = new List<FaultCommand>();
-        var tasks = new List<Task>();
-        if (incident.State.Affects == FaultRule.AffectsHost)
-        {
-            tasks.Add(Task.Run(async () =>
-            {
-                if (await Attempt("force-down", host, () => infrastructure.SetForcedDownAsync(host, true, ct), failures))
-                    results.Add(new RecordHostMarked(host, clock.GetUtcNow()));
-            }, CancellationToken.None));
-            tasks.Add(Task.Run(async () =>
-            {
-                var failed = new ConcurrentBag<string>();
-                await Parallel.ForEachAsync(incident.State.Instances,
-                    new ParallelOptions { MaxDegreeOfParallelism = options.Value.ActionParallelism, CancellationToken = ct },
-                    async (instance, token) =>
-                    {
-                        if (!await Attempt("reset-state ERROR", instance.InstanceId,
-                                () => infrastructure.ResetInstanceStateAsync(instance.InstanceId, "ERROR", token), failures))
-                            failed.Add(instance.InstanceId);
-                    });
-                results.Add(new RecordInstancesMarked(incident.State.Instances.Count - failed.Count, [.. failed.Order(StringComparer.Ordinal)], clock.GetUtcNow()));
-            }, CancellationToken.None));
-        }
-        tasks.Add(Task.Run(async () =>
-        {
-            if (await Attempt("ports down", host, () => infrastructure.SetPortsDataPlaneStatusAsync(host, "DOWN", ct), failures))
-                results.Add(new RecordPortsMarked(host, clock.GetUtcNow()));
-        }, CancellationToken.None));
-        await Task.WhenAll(tasks);
-        lock (failures)
-            return [.. results, .. failures];
-    }
-
-    private async Task RecordFencingAsync(
-        List<(Opened Incident, Task<List<FaultCommand>> Actions, int Notified, DateTimeOffset HandedOverAt)> fencing, DateTimeOffset appendedAt, EventMetadata metadata)
-    {
-        foreach (var (incident, actions, notified, handedOverAt) in fencing)
-        {
-            try
-            {
-                var done = await actions;
-                List<FaultCommand> commands = [new RecordHandover(notified, appendedAt, handedOverAt), .. done.OrderBy(c => c.At)];
-                await ExecuteAsync(incident.IncidentId, commands, null, metadata, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Incident {IncidentId}: recording the fencing stages failed", incident.IncidentId);
-            }
-        }
-    }
-
-    private async Task<bool> Attempt(string action, string target, Func<Task> call, List<FaultCommand> failures)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (Exception e) when (e is InfrastructureActionFailedException or HttpRequestException or TimeoutException)
-        {
-            logger.LogWarning(e, "Fault action {Action} on {Target} failed", action, target);
-            lock (failures)
-                failures.Add(new RecordActionFailure(action, target, e.Message, clock.GetUtcNow()));
-            return false;
-        }
-    }
-
-    /// <summary>Decides <paramref name="commands"/> in order on the incident's current state and appends the result with its notifications.</summary>
-    private async Task<IReadOnlyList<RecordedEvent>> ExecuteAsync(string incidentId, IReadOnlyList<FaultCommand> commands,
-        FaultNotificationsEmitted? outbox, EventMetadata metadata, CancellationToken ct)
-    {
-        // One writer per incident on this node: twenty monitors repeating one fault queue here instead of racing
-        // the expected version; the retries below are for another node writing the same incident.
-        var gate = _writers.GetOrAdd(incidentId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        try
-        {
-            return await DecideAndAppendAsync(incidentId, commands, outbox, metadata, ct);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private async Task<IReadOnlyList<RecordedEvent>> DecideAndAppendAsync(string incidentId, IReadOnlyList<FaultCommand> commands,
-        FaultNotificationsEmitted? outbox, EventMetadata metadata, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var (state, version) = book.Get(incidentId) ?? await book.ReloadAsync(incidentId, ct);
-            var after = state;
-            var toAppend = new List<EventToAppend>();
-            foreach (var command in commands)
-            {
-                foreach (var evt in FaultIncident.Decide(command, after))
-                {
-                    after = FaultIncident.Evolve(after, evt);
-                    toAppend.Add(types.Serialize(evt, Guid.CreateVersion7()));
-                }
-            }
-            if (toAppend.Count == 0)
-                return [];
-            if (outbox is not null)
-                toAppend.Add(types.Serialize(outbox, Guid.CreateVersion7()));
-            try
-            {
-                var result = await store.AppendAsync(FaultEventTypes.StreamId(incidentId), FaultEventTypes.StreamType, ExpectedVersion.Exactly(version), toAppend, metadata, ct);
-                book.Put(incidentId, after, result.StreamVersion);
-                return AppendedEvents.From(result, toAppend, metadata, clock.GetUtcNow());
-            }
-            catch (WrongExpectedVersionException) when (attempt < MaxAttempts)
-            {
-                await book.ReloadAsync(incidentId, ct);
-            }
-        }
-    }
-
-    private static readonly TaskCompletionSource CompletedSource = Completed();
-
-    private static TaskCompletionSource Completed()
-    {
-        var source = new TaskCompletionSource();
-        source.SetResult();
-        return source;
-    }
-
-    private (string IncidentId, Task Appended)? OpenOrOpening(string host) =>
-        _opening.TryGetValue(host, out var opening) ? (opening.IncidentId, opening.Appended.Task)
-        : book.OpenOn(host) is { } open ? (open, Task.CompletedTask)
-        : null;
-
-    private void Track(Task task)
-    {
-        _fencing.TryAdd(task, 0);
-        _ = task.ContinueWith(t => _fencing.TryRemove(t, out _), TaskScheduler.Default);
-    }
-
-    private sealed record Opened(
-        int Index, string IncidentId, IncidentState State, int IncidentEvents, FaultNotificationsEmitted? Outbox, string? Host);
+    private sealed record OpenedIncident(int Index, string IncidentId, IncidentState State, int IncidentEvents, FaultNotificationsEmitted? Outbox, string? Host);
 }

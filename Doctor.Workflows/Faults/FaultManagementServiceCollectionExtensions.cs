@@ -1,3 +1,4 @@
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +11,9 @@ namespace Doctor.Workflows.Faults;
 public static class FaultManagementServiceCollectionExtensions
 {
     /// <summary>
-    /// Fault management: the failure policy (validated at start), the resource map and its sync, the inspector, the
-    /// incident book (registered as <see cref="IActiveFaults"/>) and the optional ping monitor. Call before the seams'
+    /// Fault management: the failure policy (validated at start), the resource map and its sync, the physical resources
+    /// (hosts' states), the inspector with fencing, recovery and reconciliation, the incident book (registered as
+    /// <see cref="IActiveFaults"/>) and the optional ping monitor. Call before the seams'
     /// defaults are added.
     /// </summary>
     public static IServiceCollection AddFaultManagement(this IServiceCollection services, IConfiguration configuration)
@@ -29,13 +31,20 @@ public static class FaultManagementServiceCollectionExtensions
         services.AddSingleton<ResourceMap>();
         services.AddSingleton<ResourceMapSync>();
         services.AddSingleton<FailureWindow>();
-        services.AddSingleton<HostMetadata>();
+        services.AddSingleton<PhysicalResourceBook>();
+        services.AddSingleton<PhysicalResources>();
         services.AddSingleton<IncidentBook>();
+        services.AddSingleton<IncidentRecorder>();
+        services.AddSingleton<CloudActions>();
+        services.AddSingleton<HostFencing>();
+        services.AddSingleton<HostRecovery>();
+        services.AddSingleton<HostReconciliation>();
         services.AddSingleton<IActiveFaults>(sp => sp.GetRequiredService<IncidentBook>());
         services.AddSingleton<FaultMetrics>();
         services.AddSingleton<FaultInspector>();
         // The policy is read at start so a bad file stops the service with its name and path, not the first fault.
         services.AddHostedService(sp => new PolicyCheck(sp.GetRequiredService<FailurePolicySource>(), sp.GetRequiredService<FaultMetrics>()));
+        services.AddHostedService<HostReconciliationFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<ResourceMapSync>());
         services.AddHostedService<PingMonitor>();
         services.AddHostedService<IncidentBookFollower>();

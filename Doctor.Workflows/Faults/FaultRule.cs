@@ -1,3 +1,4 @@
+using Doctor.Domain.Faults;
 namespace Doctor.Workflows.Faults;
 
 /// <summary>
@@ -7,6 +8,6 @@ namespace Doctor.Workflows.Faults;
 /// </summary>
 public sealed record FaultRule(FaultAction Action, int Severity, string Affects, IReadOnlyDictionary<string, string> When)
 {
-    public const string AffectsHost = "host";
-    public const string AffectsPorts = "ports";
+    public const string AffectsHost = FaultTargets.Host;
+    public const string AffectsPorts = FaultTargets.Ports;
 }

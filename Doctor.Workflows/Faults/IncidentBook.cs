@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Doctor.Domain.Faults;
 using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Hosts;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -13,15 +14,16 @@ namespace Doctor.Workflows.Faults;
 /// (<see cref="IActiveFaults"/>) read it. Built from the store on first use, kept current by this node's inspector as it
 /// appends, and caught up from the store with what other nodes appended (docs/scale-out.md): every query catches up
 /// first, and <see cref="IncidentBookFollower"/> folds the incident streams — what says whether a host already has an
-/// open incident — on every append notification. Two nodes deciding on one host in the same moment are kept apart by
-/// the host's claim stream (<see cref="HostFencingClaimed"/>), whose version the book notes after the incidents before it.
+/// open incident — on every append notification. The host streams (<c>host-{name}</c>) it meets on the way are folded into
+/// the <see cref="PhysicalResourceBook"/>, after the incidents before them: the host's state names its open incident, and
+/// two nodes deciding on one host in the same moment are kept apart by that stream's version.
 /// <para>
 /// Memory is bounded: every open incident stays, and of the others the most recent <see cref="FaultOptions.IncidentsInMemory"/>
 /// (by when this node first folded them). A monitor reporting record-only faults without end would otherwise grow the
 /// book without end. An older incident is still in the store: <see cref="FindAsync"/> folds its stream when asked.
 /// </para>
 /// </summary>
-public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry types, IOptions<FaultOptions> options) : IActiveFaults
+public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry types, PhysicalResourceBook hosts, IOptions<FaultOptions> options) : IActiveFaults
 {
     // A page of the feed after the last position, in order, by the primary key — never an index scan over every incident
     // ever recorded — without the data: most of what a look finds this node wrote itself and knows already.
@@ -32,7 +34,6 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     private const int PageSize = 5_000;
     private readonly ConcurrentDictionary<string, (IncidentState State, long Version)> _incidents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _openByHost = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _claims = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _catchingUp = new(1, 1);
     private readonly int _kept = options.Value.IncidentsInMemory;
 
@@ -71,9 +72,9 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
             // Incident streams up to here are folded already (a look at reports may start further back): an incident that
             // has left the book since must not be put back by reading its old events again.
             var incidentsFolded = _seenIncidents;
-            // Claim versions seen on the way are noted only once every incident before them is folded: a claim version
-            // known without its incident would let this node claim the host again, past an incident it has not seen.
-            var claimsSeen = new Dictionary<string, long>(StringComparer.Ordinal);
+            // Host events seen on the way are folded once every incident before them is: a host state naming an incident
+            // this node has not folded yet would send a repeat to an incident it cannot find.
+            var hostEvents = new List<RecordedEvent>();
             var stale = new HashSet<string>(StringComparer.Ordinal);
             for (var rows = PageSize; rows == PageSize;)
             {
@@ -89,9 +90,7 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
                         rows++;
                         last = reader.GetInt64(0);
                         var (streamId, version) = (reader.GetString(1), reader.GetInt64(2));
-                        if (streamId.StartsWith(FaultEventTypes.HostClaimStreamPrefix, StringComparison.Ordinal))
-                            claimsSeen[streamId[FaultEventTypes.HostClaimStreamPrefix.Length..]] = version; // only its version matters
-                        else if (Wants(last, streamId, version, includeReports, incidentsFolded))
+                        if (Wants(last, streamId, version, includeReports, incidentsFolded))
                             wanted.Add((last, streamId, version, reader.GetString(3)));
                     }
                 }
@@ -106,13 +105,26 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
                         data[reader.GetInt64(0)] = reader.GetString(1);
                 }
                 foreach (var (seq, streamId, version, type) in wanted)
-                    Apply(new RecordedEvent(seq, Guid.Empty, streamId, version, type, data[seq], EventMetadata.Engine("load"), default), stale);
+                {
+                    var recorded = new RecordedEvent(seq, Guid.Empty, streamId, version, type, data[seq], EventMetadata.Engine("load"), default);
+                    if (streamId.StartsWith(HostEventTypes.StreamPrefix, StringComparison.Ordinal))
+                        hostEvents.Add(recorded);
+                    else
+                        Apply(recorded, stale);
+                }
             }
             // A gap (an event missed between two looks) is mended from the stream itself.
             foreach (var incidentId in stale)
                 await ReloadAsync(incidentId, ct);
-            foreach (var (host, version) in claimsSeen)
-                NoteClaim(host, version);
+            var staleHosts = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var recorded in hostEvents)
+            {
+                var host = recorded.StreamId[HostEventTypes.StreamPrefix.Length..];
+                if (staleHosts.Contains(host) || !hosts.Apply(recorded))
+                    staleHosts.Add(host);
+            }
+            foreach (var host in staleHosts)
+                await hosts.ReloadAsync(host, ct);
             if (includeReports)
                 _seenAll = last;
             _seenIncidents = Math.Max(_seenIncidents, last);
@@ -127,6 +139,8 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     /// <summary>Whether an event is one this look folds and does not know yet (its data is then read).</summary>
     private bool Wants(long seq, string streamId, long version, bool includeReports, long incidentsFolded)
     {
+        if (streamId.StartsWith(HostEventTypes.StreamPrefix, StringComparison.Ordinal))
+            return version > hosts.Get(streamId[HostEventTypes.StreamPrefix.Length..]).Version;
         if (streamId.StartsWith(FaultEventTypes.ReportStreamPrefix, StringComparison.Ordinal))
             return includeReports && !_ownReports.TryRemove(streamId, out _);
         if (!streamId.StartsWith(FaultEventTypes.StreamPrefix, StringComparison.Ordinal) || seq <= incidentsFolded)
@@ -221,16 +235,6 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
 
     /// <summary>Incidents that have left the book to keep it within <see cref="FaultOptions.IncidentsInMemory"/>.</summary>
     public long Evicted => Interlocked.Read(ref _evicted);
-
-    /// <summary>
-    /// The version of <paramref name="host"/>'s claim stream as this node last saw it (0: no claim yet): a new incident
-    /// on the host claims it at this version, and fails if another node claimed it meanwhile.
-    /// </summary>
-    public long ClaimVersion(string host) => _claims.TryGetValue(host, out var version) ? version : 0;
-
-    /// <summary>Notes that <paramref name="host"/>'s claim stream has reached <paramref name="version"/>.</summary>
-    public void NoteClaim(string host, long version) =>
-        _claims.AddOrUpdate(host, version, (_, known) => Math.Max(known, version));
 
     /// <summary>The open incident fencing <paramref name="host"/>, if any.</summary>
     public string? OpenOn(string host) => _openByHost.TryGetValue(host, out var id) ? id : null;

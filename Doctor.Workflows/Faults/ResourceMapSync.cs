@@ -9,10 +9,15 @@ namespace Doctor.Workflows.Faults;
 /// <summary>
 /// Keeps the <see cref="ResourceMap"/> current: a full load at start, every instance change as the driver raises it,
 /// a host re-list when a host changes, and a periodic re-snapshot that corrects (and counts) whatever the feed missed.
+/// Every host listing is also the cloud's view that reconciliation compares the hosts' states with (<see cref="HostsListed"/>).
 /// </summary>
-public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastructure, IOptions<FaultOptions> options, ILogger<ResourceMapSync> logger)
+public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastructure, IOptions<FaultOptions> options, TimeProvider clock,
+    ILogger<ResourceMapSync> logger)
     : IHostedService
 {
+    /// <summary>Raised after every host listing, with when it was taken (just before the driver was asked).</summary>
+    public event Action<IReadOnlyList<ComputeHost>, DateTimeOffset>? HostsListed;
+
     private readonly Channel<InfrastructureChange> _hostChanges = Channel.CreateUnbounded<InfrastructureChange>(new UnboundedChannelOptions { SingleReader = true });
     // Never disposed: a host may stop its services after disposing them (a failed test host does), and a token source
     // without timers holds nothing to release.
@@ -43,11 +48,13 @@ public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastruct
     /// <summary>Compares the map with the driver's full listing now; returns the drift corrected.</summary>
     public async Task<int> SnapshotAsync(bool countDrift, CancellationToken ct)
     {
+        var observedAt = clock.GetUtcNow();
         var hosts = await infrastructure.ListHostsAsync(ct);
         var instances = await infrastructure.ListInstancesAsync(null, null, ct);
         var drift = map.Replace(hosts, instances, countDrift);
         if (drift > 0)
             logger.LogWarning("Resource map: {Drift} instance(s) corrected by the re-snapshot", drift);
+        HostsListed?.Invoke(hosts, observedAt);
         return drift;
     }
 
@@ -71,9 +78,16 @@ public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastruct
                 try
                 {
                     if (full)
+                    {
                         await SnapshotAsync(countDrift: false, ct);
+                    }
                     else
-                        map.UpdateHosts(await infrastructure.ListHostsAsync(ct));
+                    {
+                        var observedAt = clock.GetUtcNow();
+                        var hosts = await infrastructure.ListHostsAsync(ct);
+                        map.UpdateHosts(hosts);
+                        HostsListed?.Invoke(hosts, observedAt);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

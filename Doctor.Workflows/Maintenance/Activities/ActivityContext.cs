@@ -1,15 +1,18 @@
 using Doctor.Domain.Maintenance;
 using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Infrastructure;
 
 namespace Doctor.Workflows.Maintenance.Activities;
 
-/// <summary>What an activity may use: the session (kept current as it decides), the cloud, and the way to record what it did.</summary>
-public sealed class ActivityContext(string sessionId, SessionState state, MaintenanceSessions sessions, IInfrastructure infrastructure, MaintenanceOptions options)
+/// <summary>What an activity may use: the session (kept current as it decides), the cloud, the hosts' states, and the way to record what it did.</summary>
+public sealed class ActivityContext(string sessionId, SessionState state, MaintenanceSessions sessions, IInfrastructure infrastructure,
+    PhysicalResources hosts, MaintenanceOptions options)
 {
     public string SessionId { get; } = sessionId;
     public SessionState State { get; private set; } = state;
     public IInfrastructure Infrastructure { get; } = infrastructure;
+    public PhysicalResources Hosts { get; } = hosts;
     public MaintenanceOptions Options { get; } = options;
 
     /// <summary>Decides and records a command; the session state is refreshed from the outcome.</summary>

@@ -1,3 +1,4 @@
+using Doctor.Domain.Hosts;
 using Doctor.Domain.Maintenance;
 using Doctor.Workflows.Maintenance.HostActions;
 
@@ -55,7 +56,8 @@ public sealed class MaintainEmptyHosts(IEnumerable<IHostActionPlugin> plugins) :
         await context.ExecuteAsync((_, now) => new EnterHostMaintenance(host, now), ct);
         if (!context.StillRunning)
             return null;
-        await context.Infrastructure.SetHostStateAsync(host, "maintenance", ct);
+        await context.Hosts.HoldForMaintenanceAsync(host, context.SessionId, ct);
+        await context.Infrastructure.SetHostStateAsync(host, HostStates.Maintenance, ct);
 
         foreach (var phase in Phases)
         {
@@ -85,7 +87,8 @@ public sealed class MaintainEmptyHosts(IEnumerable<IHostActionPlugin> plugins) :
             }
         }
 
-        await context.Infrastructure.SetHostStateAsync(host, "normal", ct);
+        await context.Infrastructure.SetHostStateAsync(host, HostStates.Normal, ct);
+        await context.Hosts.ReleaseFromMaintenanceAsync(host, context.SessionId, ct);
         await context.ExecuteAsync((_, now) => new LeaveHostMaintenance(host, now), ct);
         await context.Infrastructure.SetComputeEnabledAsync(host, true, null, ct);
         await context.ExecuteAsync((_, now) => new EnableCompute(host, now), ct);

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Doctor.Domain;
+using Doctor.Domain.Hosts;
 using Doctor.Domain.Maintenance;
 using Doctor.Workflows.Engine;
 using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Infrastructure;
 using Doctor.Workflows.Maintenance.Activities;
 using Doctor.Workflows.Maintenance.Audiences;
@@ -25,6 +27,7 @@ public sealed class MaintenanceEngine(
     MaintenanceSessions sessions,
     WorkflowCatalog catalog,
     IInfrastructure infrastructure,
+    PhysicalResources hosts,
     IEnumerable<IMaintenanceActivity> activities,
     IEnumerable<IWorkflowGuard> guards,
     IEnumerable<IMaintenanceAudience> audiences,
@@ -187,7 +190,10 @@ public sealed class MaintenanceEngine(
                 foreach (var host in state.DisabledComputes.Order(StringComparer.Ordinal))
                 {
                     if (state.HostInMaintenance == host)
-                        await infrastructure.SetHostStateAsync(host, "normal", ct);
+                    {
+                        await infrastructure.SetHostStateAsync(host, HostStates.Normal, ct);
+                        await hosts.ReleaseFromMaintenanceAsync(host, sessionId, ct);
+                    }
                     await infrastructure.SetComputeEnabledAsync(host, true, null, ct);
                     await sessions.ExecuteAsync(sessionId, (_, now) => new EnableCompute(host, now), meta, ct);
                 }
@@ -206,7 +212,7 @@ public sealed class MaintenanceEngine(
                 return true;
 
             case EngineStep.RunActivity a:
-                var context = new ActivityContext(sessionId, state, sessions, infrastructure, options.Value);
+                var context = new ActivityContext(sessionId, state, sessions, infrastructure, hosts, options.Value);
                 var failure = await _activities[a.Activity].RunAsync(context, ct);
                 if (!context.StillRunning)
                     return true;

@@ -1,3 +1,5 @@
+using Doctor.Domain.Hosts;
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Infrastructure;
 using Doctor.Workflows.Maintenance;
 using MassTransit;
@@ -20,6 +22,7 @@ namespace Doctor.Workflows.Notifications.Bus;
 /// </summary>
 public sealed class MaintenanceHostInspector(
     IInfrastructure infrastructure,
+    PhysicalResources physical,
     MaintenanceSessions sessions,
     InspectorReactions reactions,
     BusMetrics metrics,
@@ -29,9 +32,8 @@ public sealed class MaintenanceHostInspector(
     public const string InMaintenance = "IN_MAINTENANCE";
     public const string MaintenanceComplete = "MAINTENANCE_COMPLETE";
 
-    // IInfrastructure's physical host states.
-    private const string MaintenanceState = "maintenance";
-    private const string NormalState = "normal";
+    // Held in the host's stream under the announcing session, or under this name when the message names none.
+    private const string UnnamedSession = "maintenance.host";
 
     public async Task Consume(ConsumeContext<BusNotification> context)
     {
@@ -55,19 +57,29 @@ public sealed class MaintenanceHostInspector(
         var host = hosts.FirstOrDefault(h => h.Name == hostName);
         if (host is null)
             return InspectorReaction.Ignored;
+        var held = (await physical.GetAsync(hostName, ct)).MaintenanceSessionId;
+        var cloudSays = host.State == HostStates.Maintenance;
         switch (state)
         {
-            case InMaintenance when host.State == MaintenanceState:
+            case InMaintenance when held is not null:
+                return InspectorReaction.Already;
+            case InMaintenance when cloudSays:
+                // The cloud got there first (the engine sets it before it announces); the host's stream follows.
+                await physical.HoldForMaintenanceAsync(hostName, sessionId ?? UnnamedSession, ct);
                 return InspectorReaction.Already;
             case InMaintenance when !await StillInMaintenanceAsync(host, sessionId, ct):
                 return InspectorReaction.Stale;
             case InMaintenance:
-                await infrastructure.SetHostStateAsync(hostName, MaintenanceState, ct);
+                await physical.HoldForMaintenanceAsync(hostName, sessionId ?? UnnamedSession, ct);
+                await infrastructure.SetHostStateAsync(hostName, HostStates.Maintenance, ct);
                 return InspectorReaction.Applied;
-            case MaintenanceComplete when host.State != MaintenanceState:
+            case MaintenanceComplete when held is null && !cloudSays:
                 return InspectorReaction.Already;
             case MaintenanceComplete:
-                await infrastructure.SetHostStateAsync(hostName, NormalState, ct);
+                if (held is not null)
+                    await physical.ReleaseFromMaintenanceAsync(hostName, held, ct);
+                if (cloudSays)
+                    await infrastructure.SetHostStateAsync(hostName, HostStates.Normal, ct);
                 return InspectorReaction.Applied;
             default:
                 return InspectorReaction.Ignored;

@@ -1,4 +1,4 @@
-namespace Doctor.Workflows.Faults;
+namespace Doctor.Domain.Faults;
 
 /// <summary>What the failure policy does with an event type.</summary>
 public enum FaultAction
