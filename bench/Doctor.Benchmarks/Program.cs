@@ -33,7 +33,7 @@ public static class BenchProgram
               faults [one-host] [fresh-alarms] [many-hosts] [ingest] [floor] [--quick]
                                                    fault fast path: monitor PUT → consumer webhook, bulk ingest, the machine's floor
               faults cold [--quick] [--processes N] [--warm N] [--vms 2,100] [--variants a,b,...]
-                          [--variant name[@r2r]:KEY=VALUE,...] [--env KEY=VALUE] [--r2r-dir DIR]
+                          [--variant name[@r2r]:KEY=VALUE,...] [--env KEY=VALUE] [--r2r-dir DIR] [--jit-counts]
                                                    the first fault on freshly started service processes, cold vs warm, per
                                                    variant (default, r2r, tc-off, tpgo-off; r2r-tpgo-off, r2r-tc-off and
                                                    tc-quickjitloops-off by name), interleaved; only when named

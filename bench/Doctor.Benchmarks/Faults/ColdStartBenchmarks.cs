@@ -77,6 +77,8 @@ public static class ColdStartBenchmarks
         foreach (var v in variants)
             Console.WriteLine($"| {v.Name} | {(v.ReadyToRun ? "ReadyToRun publish" : "plain Release build")} | {(v.Environment.Count == 0 ? "–" : string.Join(' ', v.Environment.Select(e => $"{e.Key}={e.Value}")))} |");
 
+        if (options.JitCounts)
+            Console.WriteLine("!!! --jit-counts: the JIT writes a line per method it compiles (DOTNET_JitDisasmSummary): read the counts, not the times");
         await using var consumer = await ConsumerListener.StartAsync();
         string DllOf(ServiceVariant v) => v.ReadyToRun ? readyToRun!.Dll : plainDll;
         Dictionary<string, string> EnvironmentOf(ServiceVariant v)
@@ -115,7 +117,7 @@ public static class ColdStartBenchmarks
                 {
                     try
                     {
-                        var run = await RunProcessAsync(v.Name, DllOf(v), EnvironmentOf(v), vms, options.WarmFaults, consumer);
+                        var run = await RunProcessAsync(v.Name, DllOf(v), EnvironmentOf(v), vms, options.WarmFaults, consumer, options.JitCounts);
                         runs.Add(run);
                         var warm = run.Warm.Count > 0 ? new Sample(run.Warm.Select(w => w.LastMs)).Median.ToString("F1", CultureInfo.InvariantCulture) : "–";
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -141,11 +143,12 @@ public static class ColdStartBenchmarks
     }
 
     /// <summary>One fresh process: start, the Doctor test's set-up, the first fault, then <paramref name="warmFaults"/> more.</summary>
-    private static async Task<ColdRun> RunProcessAsync(string variant, string dll, Dictionary<string, string> environment, int vms, int warmFaults, ConsumerListener consumer)
+    private static async Task<ColdRun> RunProcessAsync(string variant, string dll, Dictionary<string, string> environment, int vms, int warmFaults,
+        ConsumerListener consumer, bool jitCounts = false)
     {
         await using var db = await BenchDatabase.CreateAsync();
         environment["Doctor__Postgres"] = new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 50 }.ConnectionString;
-        await using var service = await DoctorProcess.StartAsync(dll, environment, HealthyWithin);
+        await using var service = await DoctorProcess.StartAsync(dll, environment, HealthyWithin, jitCounts);
         try
         {
             var tested = await DoctorFaultTest.SeedAsync(service.Client, vms, Owners(vms));
@@ -179,6 +182,7 @@ public static class ColdStartBenchmarks
     {
         var body = DoctorFaultTest.MonitorReport(DoctorFaultTest.FailedHost, "compute.host.down");
         var done = consumer.Expect(expected);
+        var jit0 = service.JitSummaryPath is null ? 0 : service.JitSummary().Length;
         var cpu0 = service.CpuTime;
         var t0 = Stopwatch.GetTimestamp();
         var answer = await DoctorFaultTest.ReportAsync(service.Client, body);
@@ -193,10 +197,11 @@ public static class ColdStartBenchmarks
         }
         var cpu = (service.CpuTime - cpu0).TotalMilliseconds;
         var arrivals = consumer.Arrivals;
+        var jit = service.JitSummaryPath is null ? null : JitCounts.Of(service.JitSummary().Skip(jit0));
         var incidentId = answer["incidents"]![0]!["incident_id"]!.GetValue<string>();
         await DoctorFaultTest.WhenFencedAsync(service.Client, incidentId);
         var stages = await DoctorFaultTest.StagesAsync(service.Client, incidentId);
-        return new FaultTiming(incidentId, Ms(t0, answered), Ms(t0, arrivals[0]), Ms(t0, arrivals[^1]), cpu, stages);
+        return new FaultTiming(incidentId, Ms(t0, answered), Ms(t0, arrivals[0]), Ms(t0, arrivals[^1]), cpu, stages, jit);
     }
 
     /// <summary><c>compute.host.up</c>, the incident resolved, and quiet at the consumer for the settle time; returns the webhooks that came.</summary>
@@ -251,16 +256,22 @@ public static class ColdStartBenchmarks
         Console.WriteLine("|---|" + string.Concat(variants.Select(_ => "---|")));
         PrintRow("PUT answered (from the PUT)", variants, runs, t => t.AnsweredMs);
         PrintRow("service CPU, PUT → last webhook (10 ms ticks)", variants, runs, t => t.CpuMs);
+        if (options.JitCounts)
+        {
+            PrintRow("methods JIT-compiled, PUT → last webhook: tier 0", variants, runs, t => t.Jit?.Tier0 ?? double.NaN, "F0");
+            PrintRow("… tier 1 (hot ones again)", variants, runs, t => t.Jit?.Tier1 ?? double.NaN, "F0");
+            PrintRow("… other (full opts, OSR)", variants, runs, t => t.Jit?.Other ?? double.NaN, "F0");
+        }
         var stages = runs.SelectMany(r => r.Cold.Stages.Keys).Distinct()
             .OrderBy(s => new Sample(runs.Select(r => r.Cold.Stages.GetValueOrDefault(s, double.MaxValue))).Median).ToList();
         foreach (var stage in stages)
             PrintRow($"stage {stage}", variants, runs, t => t.Stages.GetValueOrDefault(stage, double.NaN));
     }
 
-    private static void PrintRow(string what, IReadOnlyList<ServiceVariant> variants, List<ColdRun> runs, Func<FaultTiming, double> value)
+    private static void PrintRow(string what, IReadOnlyList<ServiceVariant> variants, List<ColdRun> runs, Func<FaultTiming, double> value, string format = "F1")
     {
         string Median(IEnumerable<double> values) => values.Where(v => !double.IsNaN(v)).ToList() is { Count: > 0 } list
-            ? new Sample(list).Median.ToString("F1", CultureInfo.InvariantCulture)
+            ? new Sample(list).Median.ToString(format, CultureInfo.InvariantCulture)
             : "–";
         Console.WriteLine($"| {what} | " + string.Join(" | ", variants.Select(v =>
         {
@@ -304,18 +315,38 @@ public static class ColdStartBenchmarks
     }
 
     /// <summary>One fault: the client's times from just before the PUT, the service's CPU meanwhile, its stage marks.</summary>
-    private sealed record FaultTiming(string IncidentId, double AnsweredMs, double FirstMs, double LastMs, double CpuMs, Dictionary<string, double> Stages);
+    private sealed record FaultTiming(string IncidentId, double AnsweredMs, double FirstMs, double LastMs, double CpuMs, Dictionary<string, double> Stages, JitCounts? Jit);
+
+    /// <summary>Methods the JIT compiled during a fault: first compilations (tier 0), re-compilations of hot ones (tier 1), the rest.</summary>
+    private sealed record JitCounts(int Tier0, int Tier1, int Other)
+    {
+        public static JitCounts Of(IEnumerable<string> lines)
+        {
+            int tier0 = 0, tier1 = 0, other = 0;
+            foreach (var line in lines)
+            {
+                var kind = line.IndexOf(" [", StringComparison.Ordinal) is var at and >= 0 ? line[(at + 2)..] : "";
+                if (kind.StartsWith("Tier0", StringComparison.Ordinal) || kind.StartsWith("Instrumented Tier0", StringComparison.Ordinal))
+                    tier0++;
+                else if (kind.StartsWith("Tier1", StringComparison.Ordinal) || kind.StartsWith("Instrumented Tier1", StringComparison.Ordinal))
+                    tier1++;
+                else
+                    other++;
+            }
+            return new JitCounts(tier0, tier1, other);
+        }
+    }
 
     /// <summary>One process: its start, its first fault, the warm faults after it.</summary>
     private sealed record ColdRun(string Variant, int Vms, double StartToHealthyMs, FaultTiming Cold, List<FaultTiming> Warm, int RecoveryWebhooks);
 
     /// <summary>The part's command line.</summary>
     private sealed record Options(int Processes, int WarmFaults, IReadOnlyList<int> Vms, IReadOnlyList<ServiceVariant> Variants,
-        IReadOnlyDictionary<string, string> Environment, string? ReadyToRunDirectory)
+        IReadOnlyDictionary<string, string> Environment, string? ReadyToRunDirectory, bool JitCounts)
     {
         public const string Usage = """
             faults cold [--quick] [--processes N] [--warm N] [--vms 2,100] [--variants a,b,...] [--variant name[@r2r]:KEY=VALUE,...]
-                        [--env KEY=VALUE] [--r2r-dir DIR]
+                        [--env KEY=VALUE] [--r2r-dir DIR] [--jit-counts]
             """;
 
         public static Options? TryParse(string[] args, out string? problem)
@@ -334,7 +365,7 @@ public static class ColdStartBenchmarks
                 {
                     switch (args[i])
                     {
-                        case "--quick":
+                        case "--quick" or "--jit-counts":
                             break;
                         case "--processes":
                             processes = Count(args[i], Value(), min: 1);
@@ -391,7 +422,8 @@ public static class ColdStartBenchmarks
                     variants.Add(variant);
                 }
             }
-            return new Options(processes ?? (quick ? 3 : 12), warm ?? (quick ? 2 : 5), vms.Distinct().ToList(), variants, environment, prebuilt);
+            return new Options(processes ?? (quick ? 3 : 12), warm ?? (quick ? 2 : 5), vms.Distinct().ToList(), variants, environment, prebuilt,
+                args.Contains("--jit-counts"));
         }
 
         private static int Count(string option, string text, int min) =>

@@ -26,16 +26,20 @@ public sealed class DoctorProcess : IAsyncDisposable
             child.Kill();
     };
 
-    private DoctorProcess(Process process, StreamWriter log, string logPath, Uri baseAddress)
+    private DoctorProcess(Process process, StreamWriter log, string logPath, string? jitSummaryPath, Uri baseAddress)
     {
         _process = process;
         _log = log;
         LogPath = logPath;
+        JitSummaryPath = jitSummaryPath;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public HttpClient Client { get; }
     public string LogPath { get; }
+
+    /// <summary>Where the JIT lists every method it compiles (<c>DOTNET_JitStdOutFile</c>), when asked for.</summary>
+    public string? JitSummaryPath { get; }
 
     /// <summary>Keep the log file when disposed (a failed run's); a run that went well deletes it.</summary>
     public bool KeepLog { get; set; }
@@ -59,8 +63,11 @@ public sealed class DoctorProcess : IAsyncDisposable
         || name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("Logging__", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Starts <paramref name="dll"/> on a free loopback port and waits until <c>/health</c> answers 200.</summary>
-    public static async Task<DoctorProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, TimeSpan within)
+    /// <summary>
+    /// Starts <paramref name="dll"/> on a free loopback port and waits until <c>/health</c> answers 200. With
+    /// <paramref name="jitSummary"/>, the JIT writes a line per method it compiles (<see cref="JitSummary"/>).
+    /// </summary>
+    public static async Task<DoctorProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, TimeSpan within, bool jitSummary = false)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var info = new ProcessStartInfo("dotnet")
@@ -79,9 +86,16 @@ public sealed class DoctorProcess : IAsyncDisposable
             info.Environment[key] = value;
 
         var logPath = Path.Combine(Path.GetTempPath(), $"doctor-cold-{baseAddress.Port}-{Guid.NewGuid().ToString("N")[..8]}.log");
+        string? jitSummaryPath = null;
+        if (jitSummary)
+        {
+            jitSummaryPath = Path.ChangeExtension(logPath, ".jit.txt");
+            info.Environment["DOTNET_JitDisasmSummary"] = "1";
+            info.Environment["DOTNET_JitStdOutFile"] = jitSummaryPath;
+        }
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = new Process { StartInfo = info };
-        var child = new DoctorProcess(process, log, logPath, baseAddress);
+        var child = new DoctorProcess(process, log, logPath, jitSummaryPath, baseAddress);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         var t0 = Stopwatch.GetTimestamp();
@@ -117,6 +131,16 @@ public sealed class DoctorProcess : IAsyncDisposable
         return string.Join('\n', all.TakeLast(lines));
     }
 
+    /// <summary>The JIT's lines so far (<c>N: JIT compiled Type:Method(...) [Tier0, IL size=…]</c>); empty when not asked for.</summary>
+    public string[] JitSummary()
+    {
+        if (JitSummaryPath is null || !File.Exists(JitSummaryPath))
+            return [];
+        using var stream = new FileStream(JitSummaryPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     public ValueTask DisposeAsync()
     {
         Kill();
@@ -129,7 +153,11 @@ public sealed class DoctorProcess : IAsyncDisposable
         }
         _process.Dispose();
         if (!KeepLog)
+        {
             File.Delete(LogPath);
+            if (JitSummaryPath is not null)
+                File.Delete(JitSummaryPath);
+        }
         return ValueTask.CompletedTask;
     }
 
