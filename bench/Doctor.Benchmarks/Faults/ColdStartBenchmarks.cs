@@ -98,7 +98,7 @@ public static class ColdStartBenchmarks
             {
                 await RunProcessAsync(v.Name, DllOf(v), EnvironmentOf(v), options.Vms[0], warmFaults: 0, consumer);
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or NpgsqlException or IOException)
+            catch (Exception e) when (IsRunFailure(e))
             {
                 Console.Error.WriteLine($"!!! the unmeasured first process of {v.Name} FAILED, nothing measured: {e.Message}");
                 return 1;
@@ -107,7 +107,7 @@ public static class ColdStartBenchmarks
         Console.WriteLine($"primed: one unmeasured process per variant in {Stopwatch.GetElapsedTime(primed).TotalSeconds:F1} s");
 
         var runs = new List<ColdRun>();
-        var failures = new List<(string Variant, int Vms, string Reason)>();
+        var failures = new List<(string Variant, int Vms)>();
         var started = Stopwatch.GetTimestamp();
         for (var round = 1; round <= options.Processes; round++)
         {
@@ -123,9 +123,9 @@ public static class ColdStartBenchmarks
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"  [{round}/{options.Processes}] {vms,3} VMs {v.Name,-14} healthy {run.StartToHealthyMs,6:F0} ms, cold first {run.Cold.FirstMs,7:F1} last {run.Cold.LastMs,7:F1} ms, warm last p50 {warm,6} ms"));
                     }
-                    catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or NpgsqlException or IOException)
+                    catch (Exception e) when (IsRunFailure(e))
                     {
-                        failures.Add((v.Name, vms, e.Message));
+                        failures.Add((v.Name, vms));
                         Console.WriteLine($"  [{round}/{options.Processes}] {vms,3} VMs {v.Name,-14} FAILED: {e.Message}");
                     }
                 }
@@ -170,7 +170,7 @@ public static class ColdStartBenchmarks
             }
             return new ColdRun(variant, vms, service.StartToHealthy.TotalMilliseconds, cold, warm, recoveryWebhooks);
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
+        catch (Exception e) when (IsRunFailure(e))
         {
             service.KeepLog = true;
             throw new InvalidOperationException($"{e.Message} (service log kept: {service.LogPath})", e);
@@ -279,6 +279,10 @@ public static class ColdStartBenchmarks
             return $"{Median(mine.Select(r => value(r.Cold)))} / {Median(mine.SelectMany(r => r.Warm).Select(value))}";
         })) + " |");
     }
+
+    /// <summary>What a process that failed to start, answer or deliver throws: the run is counted as failed, the others go on.</summary>
+    private static bool IsRunFailure(Exception e) =>
+        e is InvalidOperationException or TimeoutException or HttpRequestException or TaskCanceledException or NpgsqlException or IOException;
 
     /// <summary>One owner per 10 VMs, as one-host: the 2-VM test is one project's, 100 VMs are 10 projects' (10 delivery queues).</summary>
     private static int Owners(int vms) => Math.Max(1, vms / 10);
