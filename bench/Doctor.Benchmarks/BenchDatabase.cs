@@ -24,11 +24,13 @@ public sealed class BenchDatabase : IAsyncDisposable
     /// A database on the server named by <c>DOCTOR_BENCH_POSTGRES</c>, else <c>DOCTOR_TEST_POSTGRES</c> (which may be a
     /// non-durable dev server: figures to publish use <see cref="CreateAsync(BenchServer, int)"/> on a <see cref="BenchServer"/>).
     /// </summary>
-    public static Task<BenchDatabase> CreateAsync() => CreateAsync(
+    public static Task<BenchDatabase> CreateAsync() => CreateAsync(ConfiguredServer(), 32);
+
+    /// <summary>The server connection string <see cref="CreateAsync()"/> uses.</summary>
+    public static string ConfiguredServer() =>
         Environment.GetEnvironmentVariable(BenchServer.ConnectionStringVariable) is { Length: > 0 } bench ? bench
         : Environment.GetEnvironmentVariable("DOCTOR_TEST_POSTGRES") is { Length: > 0 } test ? test
-        : throw new InvalidOperationException("set DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES) to a PostgreSQL server connection string"),
-        32);
+        : throw new InvalidOperationException("set DOCTOR_BENCH_POSTGRES (or DOCTOR_TEST_POSTGRES) to a PostgreSQL server connection string");
 
     /// <summary>A database on the benchmark's server (private durable cluster, or <c>DOCTOR_BENCH_POSTGRES</c>).</summary>
     public static Task<BenchDatabase> CreateAsync(BenchServer benchServer, int maxPoolSize = 32) =>

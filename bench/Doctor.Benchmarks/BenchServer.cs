@@ -62,20 +62,7 @@ public sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>The server settings that decide what a commit costs.</summary>
-    public async Task<ServerSettings> DescribeAsync()
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT split_part(version(), ' on ', 1), current_setting('fsync'), current_setting('synchronous_commit'),
-                   current_setting('wal_sync_method'), current_setting('full_page_writes'), current_setting('shared_buffers'),
-                   current_setting('commit_delay'), current_setting('max_connections')
-            """, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return new ServerSettings(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7));
-    }
+    public Task<ServerSettings> DescribeAsync() => ServerSettings.ReadAsync(ConnectionString);
 
     public async ValueTask DisposeAsync()
     {

@@ -32,6 +32,11 @@ public static class BenchProgram
               bus [--quick]                                        RabbitMQ publish rates on DOCTOR_BENCH_RABBITMQ (or DOCTOR_TEST_RABBITMQ)
               faults [one-host] [fresh-alarms] [many-hosts] [ingest] [floor] [--quick]
                                                    fault fast path: monitor PUT → consumer webhook, bulk ingest, the machine's floor
+              faults cold [--quick] [--processes N] [--warm N] [--vms 2,100] [--variants a,b,...]
+                          [--variant name[@r2r]:KEY=VALUE,...] [--env KEY=VALUE] [--r2r-dir DIR] [--jit-counts]
+                                                   the first fault on freshly started service processes, cold vs warm, per
+                                                   variant (default, r2r, tc-off, tpgo-off; r2r-tpgo-off, r2r-tc-off and
+                                                   tc-quickjitloops-off by name), interleaved; only when named
             store and maintenance start a private PostgreSQL cluster (durable initdb defaults) from /usr/lib/postgresql/*/bin
             in a temporary directory, as an unprivileged account when run as root, and remove it afterwards; set
             DOCTOR_BENCH_POSTGRES to a server connection string to use that server instead. A server with fsync or
