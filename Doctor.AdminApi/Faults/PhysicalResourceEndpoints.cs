@@ -82,18 +82,22 @@ public static class PhysicalResourceEndpoints
         var actor = context.Actor();
         var metadata = new EventMetadata(Guid.NewGuid().ToString(), null, actor, null);
         await physical.ExecuteAsync(id, now => new SetHostMetadata(id, meta?.ToJsonString(), now), metadata, ct);
-        await infrastructure.SetHostStateAsync(id, state.Name(), ct);
+        // The host's stream moves before the cloud is told maintenance, and after it is told normal: a listing of the cloud
+        // in between then never looks like maintenance of the cloud's own (ObserveHost).
         switch (state)
         {
             case HostState.Down:
+                await infrastructure.SetHostStateAsync(id, state.Name(), ct);
                 await inspector.ReportAsync([ApiFault(id, receivedAt, "state changed to down", meta)], receivedAt, actor, explicitCommand: true, ct: ct);
                 break;
             case HostState.Normal:
+                await infrastructure.SetHostStateAsync(id, state.Name(), ct);
                 await recovery.RecoverAsync(id, PhysicalResource.ResolvedBy.Api, "state changed to normal", actor, ct);
                 await physical.ExecuteAsync(id, now => new ChangeHostState(id, state, "state changed to normal through the API", now), metadata, ct);
                 break;
             default:
                 await physical.ExecuteAsync(id, now => new ChangeHostState(id, state, $"state changed to {state.Name()} through the API", now), metadata, ct);
+                await infrastructure.SetHostStateAsync(id, state.Name(), ct);
                 break;
         }
         var host = (await infrastructure.ListHostsAsync(ct)).First(h => h.Name == id);

@@ -18,11 +18,11 @@ public static class FaultApi
     public static string HostDown(string host, string type = "compute.host.down") =>
         $$$"""[{"id": "monitor-1", "time": "{{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.ffffff}}}", "type": "{{{type}}}", "details": {"hostname": "{{{host}}}", "status": "down", "monitor": "sample", "monitor_event_id": "1"}}]""";
 
-    public static async Task CreateEventAlarmAsync(this HttpClient client, string projectId, string instanceId, Uri action)
+    public static async Task CreateEventAlarmAsync(this HttpClient client, string projectId, string instanceId, Uri action, string state = "error")
     {
         var body = new JsonObject
         {
-            ["name"] = $"doctor-{instanceId}",
+            ["name"] = $"doctor-{instanceId}-{state}",
             ["type"] = "event",
             ["project_id"] = projectId,
             ["repeat_actions"] = true,
@@ -33,7 +33,7 @@ public static class FaultApi
                 ["event_type"] = "compute.instance.update",
                 ["query"] = new JsonArray(
                     new JsonObject { ["field"] = "traits.instance_id", ["op"] = "eq", ["value"] = instanceId, ["type"] = "string" },
-                    new JsonObject { ["field"] = "traits.state", ["op"] = "eq", ["value"] = "error", ["type"] = "string" }),
+                    new JsonObject { ["field"] = "traits.state", ["op"] = "eq", ["value"] = state, ["type"] = "string" }),
             },
         };
         using var response = await client.PostAsJsonAsync("/v2/alarms", body);

@@ -51,6 +51,21 @@ public sealed class MaintainEmptyHostsTests : IAsyncLifetime
         Assert.Single(stream, e => e.Type == "maintenance.compute_enabled.v1");
     }
 
+    [Fact]
+    public async Task GivenAnEmptyHost_WhenTheActivityMaintainsIt_ThenTheHostStreamHoldsItForTheSessionAndLetsItGo()
+    {
+        var cloud = new SimulatedCloud(new SimulatedCloudOptions { Topology = SimulatedTopologies.DoctorTestName });
+        foreach (var vm in await cloud.ListInstancesAsync("compute-1"))
+            cloud.DeleteInstance(vm.Id);
+
+        Assert.Null(await new MaintainEmptyHosts([]).RunAsync(await ContextAsync(cloud), CancellationToken.None));
+
+        var stream = await _store.ReadStreamAsync(Doctor.Workflows.Hosts.HostEventTypes.StreamId("compute-1"));
+        Assert.Equal(["host.held_for_maintenance.v1", "host.released_from_maintenance.v1"], stream.Select(e => e.Type));
+        Assert.All(stream, e => Assert.Contains(Sid, e.Data));
+        Assert.Equal(Doctor.Domain.Hosts.HostState.Normal, (await Hosts.HostStreams.Create(_db.DataSource, _store).GetAsync("compute-1", CancellationToken.None)).State);
+    }
+
     private async Task Execute(Func<SessionState, DateTimeOffset, MaintenanceCommand> command) =>
         await _sessions.ExecuteAsync(Sid, command, EventMetadata.Engine(Sid));
 
