@@ -25,6 +25,8 @@ public static class EngineServiceCollectionExtensions
         services.AddAodhAlarms(configuration);
         services.AddSingleton<Doctor.AdminApi.Notifications.NotifierMetrics>();
         services.AddMaintenanceEngine(configuration);
+        // The links sent to VNFMs follow the address the server really listens on, unless the setting names one.
+        services.AddHostedService<ListenAddressLinks>();
         services.AddFaultManagement(configuration);
         services.AddDoctorBus(configuration);
         // Seams between features; each feature registers its own before these defaults.

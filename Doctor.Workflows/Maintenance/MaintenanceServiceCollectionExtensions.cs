@@ -17,9 +17,14 @@ public static class MaintenanceServiceCollectionExtensions
     /// <summary>The maintenance engine: sessions, workflow catalog, activities, guards, audiences, host plug-ins and Quartz deadlines.</summary>
     public static IServiceCollection AddMaintenanceEngine(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl)
+                    || Uri.TryCreate(o.PublicBaseUrl.Trim(), UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps),
+                $"{MaintenanceOptions.Section}:PublicBaseUrl: must be an absolute http or https URL (or empty: the first address the service listens on)")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new PublicBaseUrl(configuration[$"{MaintenanceOptions.Section}:PublicBaseUrl"] ?? "http://127.0.0.1:5080"));
+        // Empty: the host resolves it from the address it listens on once the server has started.
+        services.TryAddSingleton(new PublicBaseUrl(configuration[$"{MaintenanceOptions.Section}:PublicBaseUrl"]));
         services.AddSingleton<MaintenanceSessions>();
         services.TryAddSingleton<IMaintenanceSubscriptions, AlarmSubscriptions>();
         services.AddSingleton<WorkflowCatalog>();

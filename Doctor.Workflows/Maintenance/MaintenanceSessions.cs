@@ -85,13 +85,14 @@ public sealed class MaintenanceSessions(
 
             var after = state;
             var toAppend = new List<EventToAppend>(events.Count * 2);
+            var links = await baseUrl.WhenKnownAsync(ct);
             foreach (var evt in events)
             {
                 after = MaintenanceSession.Evolve(after, evt);
                 var serialized = types.Serialize(evt);
                 var withId = serialized with { Id = serialized.Id ?? Guid.NewGuid() };
                 toAppend.Add(withId);
-                foreach (var notification in MaintenanceNotifications.For(after, evt, baseUrl.Value, withId.Id!.Value))
+                foreach (var notification in MaintenanceNotifications.For(after, evt, links, withId.Id!.Value))
                     toAppend.Add(types.Serialize(notification));
             }
             try
