@@ -16,7 +16,7 @@ public sealed class PhysicalResourceBook(IEventStore store, EventTypeRegistry ty
     private readonly ConcurrentDictionary<string, (PhysicalResourceState State, long Version)> _hosts = new(StringComparer.Ordinal);
 
     public (PhysicalResourceState State, long Version) Get(string host) =>
-        _hosts.TryGetValue(host, out var known) ? known : (PhysicalResourceState.Initial with { Host = host }, 0);
+        _hosts.TryGetValue(host, out var known) ? known : (PhysicalResourceState.Initial, 0);
 
     /// <summary>Every host that has a stream, by name.</summary>
     public IReadOnlyDictionary<string, PhysicalResourceState> All() =>
