@@ -146,7 +146,7 @@ public sealed class ResourceMap
 
     private sealed class HostEntry
     {
-        public string State { get; set; } = "normal";
+        public string State { get; set; } = Doctor.Domain.Hosts.HostStates.Normal;
         public bool ForcedDown { get; set; }
         public Dictionary<string, string> Instances { get; } = new(StringComparer.Ordinal);
     }

@@ -15,10 +15,10 @@ namespace Doctor.Workflows.Infrastructure.Simulated;
 /// </summary>
 public sealed class SimulatedCloud : IInfrastructure
 {
-    public const string HostStateNormal = "normal";
-    public const string HostStateMaintenance = "maintenance";
-    public const string HostStateDown = "down";
-    public const string HostStateError = "error";
+    public const string HostStateNormal = Doctor.Domain.Hosts.HostStates.Normal;
+    public const string HostStateMaintenance = Doctor.Domain.Hosts.HostStates.Maintenance;
+    public const string HostStateDown = Doctor.Domain.Hosts.HostStates.Down;
+    public const string HostStateError = Doctor.Domain.Hosts.HostStates.Error;
 
     public const string StatusActive = "ACTIVE";
     public const string StatusError = "ERROR";

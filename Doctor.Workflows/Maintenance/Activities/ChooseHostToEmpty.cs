@@ -43,7 +43,7 @@ public sealed class ChooseHostToEmpty(ConstraintStore constraints) : IMaintenanc
     /// <summary>Places the host's instances greedily (largest first, most free host first) on the other usable hosts, keeping anti-affinity.</summary>
     internal static bool CanEmpty(string candidate, IReadOnlyList<ComputeHost> hosts, IReadOnlyList<ServerInstance> instances, IReadOnlyDictionary<string, string> groups)
     {
-        var free = hosts.Where(h => h.Name != candidate && h.ComputeEnabled && !h.ForcedDown && h.State == "normal")
+        var free = hosts.Where(h => h.Name != candidate && h.ComputeEnabled && !h.ForcedDown && h.State == Doctor.Domain.Hosts.HostStates.Normal)
             .ToDictionary(h => h.Name, h => h.VcpusFree, StringComparer.Ordinal);
         var groupHosts = instances.Where(i => i.Host != candidate && groups.ContainsKey(i.Id))
             .GroupBy(i => groups[i.Id]).ToDictionary(g => g.Key, g => g.Select(i => i.Host).ToHashSet(StringComparer.Ordinal));
