@@ -10,7 +10,7 @@ namespace Doctor.Workflows.EventStore;
 /// expected versions, writes, and notifies <c>doctor_events</c> on commit. Appends that arrive while another is
 /// committing are sent together in the next statement.
 /// </summary>
-public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore
+public sealed class PostgresEventStore : IEventStore
 {
     /// <summary>The channel a notification with the last written seq goes to when an append commits.</summary>
     public const string NotificationChannel = "doctor_events";
@@ -26,8 +26,28 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     private const string ReadStreamSql =
         $"SELECT {EventColumns} FROM doctor.events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3";
 
-    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
-    private readonly AppendQueue _appends = new(dataSource);
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly AppendQueue _appends;
+
+    public PostgresEventStore(NpgsqlDataSource dataSource)
+        : this(dataSource, rollBack: false)
+    {
+    }
+
+    private PostgresEventStore(NpgsqlDataSource dataSource, bool rollBack)
+    {
+        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        _appends = new AppendQueue(dataSource, rollBack);
+    }
+
+    /// <summary>
+    /// The start-up warm-up's store: appends take the very path of real ones (its own queue, the statement, the server's
+    /// function and its lock), in transactions that are rolled back — nothing is committed, notified or ever read by a
+    /// feed. A rolled-back append may still consume positions of the <c>seq</c> identity: readers already take such gaps
+    /// in their stride (every feed reads <c>seq &gt; last</c>, and a concurrent append that fails leaves the same gap).
+    /// Reads are real reads of the store.
+    /// </summary>
+    internal static PostgresEventStore RollingBack(NpgsqlDataSource dataSource) => new(dataSource, rollBack: true);
 
     public async Task<AppendResult> AppendAsync(
         string streamId, string streamType, ExpectedVersion expected, IReadOnlyList<EventToAppend> events, EventMetadata metadata, CancellationToken ct = default)
