@@ -14,6 +14,13 @@ public sealed class AlarmDirectory(AlarmRepository repository)
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile Snapshot? _snapshot;
 
+    /// <summary>
+    /// A directory that holds <paramref name="alarms"/> and never loads what the repository holds: the start-up warm-up's,
+    /// whose dry incident must meet its own alarms only, never a subscriber's.
+    /// </summary>
+    internal static AlarmDirectory Holding(AlarmRepository repository, IReadOnlyList<EventAlarm> alarms) =>
+        new(repository) { _snapshot = Snapshot.Of(alarms) };
+
     /// <summary>Loads the alarms on first use; later calls return at once. Safe to call from every entry point.</summary>
     public async Task EnsureLoadedAsync(CancellationToken ct = default)
     {

@@ -11,6 +11,10 @@ public sealed class SubscriptionDirectory(SubscriptionRepository repository)
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile ImmutableList<NorthboundSubscription>? _all;
 
+    /// <summary>A directory that holds <paramref name="subscriptions"/> and never loads the repository's (the start-up warm-up's).</summary>
+    internal static SubscriptionDirectory Holding(SubscriptionRepository repository, IEnumerable<NorthboundSubscription> subscriptions) =>
+        new(repository) { _all = [.. subscriptions] };
+
     public async Task EnsureLoadedAsync(CancellationToken ct = default)
     {
         if (_all is not null)
