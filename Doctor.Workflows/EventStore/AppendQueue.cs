@@ -9,11 +9,8 @@ namespace Doctor.Workflows.EventStore;
 /// statement — one transaction, one flush — each keeping its own all-or-nothing outcome. No background thread:
 /// the caller that finds the queue idle drains it.
 /// </summary>
-/// <param name="rollBack">
-/// The start-up warm-up's queue (<see cref="PostgresEventStore.RollingBack"/>): every statement runs for real, in a
-/// transaction that is rolled back, so nothing it appends is ever committed, notified or visible.
-/// </param>
-internal sealed class AppendQueue(NpgsqlDataSource dataSource, bool rollBack = false)
+/// <param name="rehearsal">The start-up warm-up's queue (<see cref="PostgresEventStore.RollingBack"/>): every statement is rolled back.</param>
+internal sealed class AppendQueue(NpgsqlDataSource dataSource, AppendRehearsal? rehearsal = null)
 {
     // Bounds on one shared transaction, so the lock is never held long and one group cannot starve the feed.
     private const int MaxEventsPerGroup = 1_000;
@@ -94,12 +91,10 @@ internal sealed class AppendQueue(NpgsqlDataSource dataSource, bool rollBack = f
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync();
-            if (rollBack)
-            {
-                await RehearseAsync(connection, group);
-                return;
-            }
-            var outcomes = await AppendStatement.ExecuteAsync(connection, group.ConvertAll(p => p.Unit), CancellationToken.None);
+            var units = group.ConvertAll(p => p.Unit);
+            var outcomes = rehearsal is null
+                ? await AppendStatement.ExecuteAsync(connection, units, CancellationToken.None)
+                : await rehearsal.RunAsync(connection, units, CancellationToken.None);
             for (var i = 0; i < group.Count; i++)
             {
                 group[i].Complete(outcomes[i]);
@@ -118,26 +113,6 @@ internal sealed class AppendQueue(NpgsqlDataSource dataSource, bool rollBack = f
         {
             // Outcome unknown (connection lost) or a single unit's own error: never retried here.
             group.ForEach(p => p.Completion.TrySetException(ex));
-        }
-    }
-
-    /// <summary>
-    /// The warm-up's commit: the statement runs, and its transaction is rolled back. A rolled-back stream does not exist
-    /// for the next dry append to it (the incident's stages after its opening), so the versions are not checked by the
-    /// server: each part is sent as "any version", and its result is the version the stream would have had.
-    /// </summary>
-    private static async Task RehearseAsync(NpgsqlConnection connection, List<Pending> group)
-    {
-        await using var transaction = await connection.BeginTransactionAsync();
-        var anyVersion = group.ConvertAll(p => (IReadOnlyList<StreamAppend>)[.. p.Unit.Select(a => a with { Expected = ExpectedVersion.Any })]);
-        var outcomes = await AppendStatement.ExecuteAsync(connection, anyVersion, CancellationToken.None);
-        await transaction.RollbackAsync();
-        for (var i = 0; i < group.Count; i++)
-        {
-            var unit = group[i].Unit;
-            group[i].Complete(outcomes[i].Results is { } results
-                ? new UnitOutcome([.. results.Select((r, k) => r with { StreamVersion = r.StreamVersion + Math.Max(0, unit[k].Expected.Value) })], null)
-                : outcomes[i]);
         }
     }
 

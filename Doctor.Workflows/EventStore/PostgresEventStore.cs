@@ -30,24 +30,26 @@ public sealed class PostgresEventStore : IEventStore
     private readonly AppendQueue _appends;
 
     public PostgresEventStore(NpgsqlDataSource dataSource)
-        : this(dataSource, rollBack: false)
+        : this(dataSource, rehearsal: null)
     {
     }
 
-    private PostgresEventStore(NpgsqlDataSource dataSource, bool rollBack)
+    private PostgresEventStore(NpgsqlDataSource dataSource, AppendRehearsal? rehearsal)
     {
         _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
-        _appends = new AppendQueue(dataSource, rollBack);
+        Rehearsal = rehearsal;
+        _appends = new AppendQueue(dataSource, rehearsal);
     }
 
     /// <summary>
-    /// The start-up warm-up's store: appends take the very path of real ones (its own queue, the statement, the server's
-    /// function and its lock), in transactions that are rolled back — nothing is committed, notified or ever read by a
-    /// feed. A rolled-back append may still consume positions of the <c>seq</c> identity: readers already take such gaps
-    /// in their stride (every feed reads <c>seq &gt; last</c>, and a concurrent append that fails leaves the same gap).
-    /// Reads are real reads of the store.
+    /// The start-up warm-up's store: appends take the very path of real ones (a queue of its own, the statement, the
+    /// server's function and its lock), in transactions that are rolled back (<see cref="AppendRehearsal"/>). Reads are
+    /// real reads of the store.
     /// </summary>
-    internal static PostgresEventStore RollingBack(NpgsqlDataSource dataSource) => new(dataSource, rollBack: true);
+    internal static PostgresEventStore RollingBack(NpgsqlDataSource dataSource) => new(dataSource, new AppendRehearsal());
+
+    /// <summary>How a rolling-back store appends; null for a real one.</summary>
+    internal AppendRehearsal? Rehearsal { get; }
 
     public async Task<AppendResult> AppendAsync(
         string streamId, string streamType, ExpectedVersion expected, IReadOnlyList<EventToAppend> events, EventMetadata metadata, CancellationToken ct = default)
@@ -127,6 +129,12 @@ public sealed class PostgresEventStore : IEventStore
         ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        return await ReadAllAsync(connection, afterSeq, limit, ct);
+    }
+
+    /// <summary>The feed's read on an open connection (in its transaction, if one is open).</summary>
+    internal static async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(NpgsqlConnection connection, long afterSeq, int limit, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand(ReadAllSql, connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });
