@@ -14,6 +14,8 @@ public static class InspectorEndpoints
 {
     public static RouteGroupBuilder MapInspectorApi(this IEndpointRouteBuilder routes)
     {
+        // The start-up warm-up goes through this very endpoint (InspectorWarmUpDoor).
+        routes.ServiceProvider.GetService<InspectorWarmUpDoor>()?.Open(routes);
         var inspector = routes.MapGroup("/v1/inspector").WithTags("Inspector");
         inspector.MapPut("/events", ReceiveEventsAsync)
             .WithSummary("Raw fault events from a monitor: a list (Doctor sample monitor), one event, {\"event\"} or {\"events\"}");

@@ -14,7 +14,8 @@ public static class EngineServiceCollectionExtensions
 {
     /// <summary>
     /// The engine behind the API: the event store and its feed runner, the cloud driver (simulated by default),
-    /// Aodh event alarms with webhook delivery, the maintenance engine, and the bus (MassTransit: RabbitMQ or in-memory).
+    /// Aodh event alarms with webhook delivery, the maintenance engine, the bus (MassTransit: RabbitMQ or in-memory), and the
+    /// fault path's start-up warm-up.
     /// </summary>
     public static IServiceCollection AddDoctorEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,6 +33,9 @@ public static class EngineServiceCollectionExtensions
         // Seams between features; each feature registers its own before these defaults.
         services.TryAddSingleton<INotificationShortcut, FeedOnlyShortcut>();
         services.TryAddSingleton<IActiveFaults, NoActiveFaults>();
+        // Last of the engine's hosted services: the warm-up runs once everything it goes through has started.
+        services.AddSingleton<Doctor.AdminApi.Faults.InspectorWarmUpDoor>();
+        services.AddHostedService<Doctor.AdminApi.Faults.FaultWarmUpStartup>();
         return services;
     }
 }

@@ -81,5 +81,11 @@ public static class HostingExtensions
             app.Logger.LogCritical("Doctor did not start, invalid configuration: {Reason}", e.Message);
             return 1;
         }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A value the binder cannot read as its setting's type (Doctor__Faults__WarmUp=maybe): the message names the setting.
+            app.Logger.LogCritical("Doctor did not start, invalid configuration: {Reason}", e.Message);
+            return 1;
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace Doctor.Workflows.EventStore;
 /// statement — one transaction, one flush — each keeping its own all-or-nothing outcome. No background thread:
 /// the caller that finds the queue idle drains it.
 /// </summary>
-internal sealed class AppendQueue(NpgsqlDataSource dataSource)
+/// <param name="rehearsal">The start-up warm-up's queue (<see cref="PostgresEventStore.RollingBack"/>): every statement is rolled back.</param>
+internal sealed class AppendQueue(NpgsqlDataSource dataSource, AppendRehearsal? rehearsal = null)
 {
     // Bounds on one shared transaction, so the lock is never held long and one group cannot starve the feed.
     private const int MaxEventsPerGroup = 1_000;
@@ -90,7 +91,10 @@ internal sealed class AppendQueue(NpgsqlDataSource dataSource)
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync();
-            var outcomes = await AppendStatement.ExecuteAsync(connection, group.ConvertAll(p => p.Unit), CancellationToken.None);
+            var units = group.ConvertAll(p => p.Unit);
+            var outcomes = rehearsal is null
+                ? await AppendStatement.ExecuteAsync(connection, units, CancellationToken.None)
+                : await rehearsal.RunAsync(connection, units, CancellationToken.None);
             for (var i = 0; i < group.Count; i++)
             {
                 group[i].Complete(outcomes[i]);

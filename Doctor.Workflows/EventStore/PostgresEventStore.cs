@@ -10,7 +10,7 @@ namespace Doctor.Workflows.EventStore;
 /// expected versions, writes, and notifies <c>doctor_events</c> on commit. Appends that arrive while another is
 /// committing are sent together in the next statement.
 /// </summary>
-public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStore
+public sealed class PostgresEventStore : IEventStore
 {
     /// <summary>The channel a notification with the last written seq goes to when an append commits.</summary>
     public const string NotificationChannel = "doctor_events";
@@ -26,8 +26,30 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
     private const string ReadStreamSql =
         $"SELECT {EventColumns} FROM doctor.events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3";
 
-    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
-    private readonly AppendQueue _appends = new(dataSource);
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly AppendQueue _appends;
+
+    public PostgresEventStore(NpgsqlDataSource dataSource)
+        : this(dataSource, rehearsal: null)
+    {
+    }
+
+    private PostgresEventStore(NpgsqlDataSource dataSource, AppendRehearsal? rehearsal)
+    {
+        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        Rehearsal = rehearsal;
+        _appends = new AppendQueue(dataSource, rehearsal);
+    }
+
+    /// <summary>
+    /// The start-up warm-up's store: appends take the very path of real ones (a queue of its own, the statement, the
+    /// server's function and its lock), in transactions that are rolled back (<see cref="AppendRehearsal"/>). Reads are
+    /// real reads of the store.
+    /// </summary>
+    internal static PostgresEventStore RollingBack(NpgsqlDataSource dataSource) => new(dataSource, new AppendRehearsal());
+
+    /// <summary>How a rolling-back store appends; null for a real one.</summary>
+    internal AppendRehearsal? Rehearsal { get; }
 
     public async Task<AppendResult> AppendAsync(
         string streamId, string streamType, ExpectedVersion expected, IReadOnlyList<EventToAppend> events, EventMetadata metadata, CancellationToken ct = default)
@@ -107,6 +129,12 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource) : IEventStor
         ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        return await ReadAllAsync(connection, afterSeq, limit, ct);
+    }
+
+    /// <summary>The feed's read on an open connection (in its transaction, if one is open).</summary>
+    internal static async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(NpgsqlConnection connection, long afterSeq, int limit, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand(ReadAllSql, connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });

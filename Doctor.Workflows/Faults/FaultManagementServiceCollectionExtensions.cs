@@ -13,8 +13,8 @@ public static class FaultManagementServiceCollectionExtensions
     /// <summary>
     /// Fault management: the failure policy (validated at start), the resource map and its sync, the physical resources
     /// (hosts' states), the inspector with fencing, recovery and reconciliation, the incident book (registered as
-    /// <see cref="IActiveFaults"/>) and the optional ping monitor. Call before the seams'
-    /// defaults are added.
+    /// <see cref="IActiveFaults"/>), the optional ping monitor and the start-up warm-up (<see cref="WarmUp.FaultWarmUp"/>, which
+    /// the host runs, with its own southbound door, before it takes traffic). Call before the seams' defaults are added.
     /// </summary>
     public static IServiceCollection AddFaultManagement(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,6 +42,7 @@ public static class FaultManagementServiceCollectionExtensions
         services.AddSingleton<IActiveFaults>(sp => sp.GetRequiredService<IncidentBook>());
         services.AddSingleton<FaultMetrics>();
         services.AddSingleton<FaultInspector>();
+        services.AddSingleton<WarmUp.FaultWarmUp>();
         // The policy is read at start so a bad file stops the service with its name and path, not the first fault.
         services.AddHostedService(sp => new PolicyCheck(sp.GetRequiredService<FailurePolicySource>(), sp.GetRequiredService<FaultMetrics>()));
         services.AddHostedService<HostReconciliationFollower>();

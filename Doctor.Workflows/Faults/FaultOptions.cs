@@ -20,5 +20,11 @@ public sealed class FaultOptions
     /// </summary>
     public int IncidentsInMemory { get; set; } = 50_000;
 
+    /// <summary>
+    /// Whether the fault path runs on dry incidents at start, before <c>/health</c> answers, so the first real fault meets
+    /// compiled code and a warm connection (<see cref="WarmUp.FaultWarmUp"/>; docs/faults.md, "Warm-up").
+    /// </summary>
+    public bool WarmUp { get; set; } = true;
+
     public PingMonitorOptions PingMonitor { get; set; } = new();
 }

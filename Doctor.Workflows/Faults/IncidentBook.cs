@@ -54,6 +54,16 @@ public sealed class IncidentBook(NpgsqlDataSource dataSource, EventTypeRegistry 
     private long _seenIncidents;
     private volatile bool _looked;
 
+    /// <summary>
+    /// Counts as read without reading the store: the start-up warm-up's book, which must know its dry incident only (and
+    /// is not to read every incident stream a second time).
+    /// </summary>
+    internal IncidentBook AsLoaded()
+    {
+        _looked = true;
+        return this;
+    }
+
     /// <summary>Loads every incident on first use; later, folds what was appended since the last look, by any node.</summary>
     public ValueTask EnsureLoadedAsync(CancellationToken ct) => CatchUpAsync(includeReports: true, ct);
 

@@ -14,6 +14,16 @@ public sealed class AlarmDirectory(AlarmRepository repository)
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile Snapshot? _snapshot;
 
+    // Set by Holding: the directory never reads the repository, not even when asked to refresh.
+    private bool _holding;
+
+    /// <summary>
+    /// A directory that holds <paramref name="alarms"/> and never loads what the repository holds: the start-up warm-up's,
+    /// whose dry incident must meet its own alarms only, never a subscriber's. Its writes still go to the repository.
+    /// </summary>
+    internal static AlarmDirectory Holding(AlarmRepository repository, IReadOnlyList<EventAlarm> alarms) =>
+        new(repository) { _snapshot = Snapshot.Of(alarms), _holding = true };
+
     /// <summary>Loads the alarms on first use; later calls return at once. Safe to call from every entry point.</summary>
     public async Task EnsureLoadedAsync(CancellationToken ct = default)
     {
@@ -34,6 +44,8 @@ public sealed class AlarmDirectory(AlarmRepository repository)
     /// <summary>Reloads every alarm from the database (alarms created, changed or deleted by other nodes), in turn with local writes.</summary>
     public async Task RefreshAsync(CancellationToken ct = default)
     {
+        if (_holding)
+            return;
         await _writer.WaitAsync(ct);
         try
         {

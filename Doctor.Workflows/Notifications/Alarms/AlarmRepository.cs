@@ -11,6 +11,17 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
 {
     private const string Columns = "id, project_id, body, state, previous_state, state_reason, fired_by, state_changed_at, created_at";
 
+    /// <summary>The start-up warm-up's connection (<see cref="On"/>): every statement runs on it, in its open transaction.</summary>
+    private NpgsqlConnection? Bound { get; init; }
+
+    /// <summary>
+    /// This repository's statements on <paramref name="connection"/>, inside the transaction open on it: the warm-up runs
+    /// them for real and rolls that transaction back. One statement at a time, as a connection allows.
+    /// </summary>
+    internal AlarmRepository On(NpgsqlConnection connection) => new(dataSource, logger) { Bound = connection };
+
+    private NpgsqlCommand Command(string sql) => Bound is { } connection ? new NpgsqlCommand(sql, connection) : dataSource.CreateCommand(sql);
+
     /// <summary>Now, at the precision PostgreSQL keeps (microseconds), so what is returned equals what is read back later.</summary>
     public static DateTimeOffset Timestamp(TimeProvider clock)
     {
@@ -21,7 +32,7 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
     public async Task CreateAsync(EventAlarm alarm, CancellationToken ct = default)
     {
         // The history row in the same statement: an alarm never exists without its creation entry.
-        await using var command = dataSource.CreateCommand($$"""
+        await using var command = Command($$"""
             WITH created AS (INSERT INTO doctor.alarms ({{Columns}}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, body, created_at)
             INSERT INTO doctor.alarm_history (event_id, alarm_id, type, detail, timestamp)
             SELECT gen_random_uuid(), id, 'creation', body::text, created_at FROM created
@@ -36,7 +47,7 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
 
     public async Task<EventAlarm?> GetAsync(Guid id, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM doctor.alarms WHERE id = $1");
+        await using var command = Command($"SELECT {Columns} FROM doctor.alarms WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         var alarms = await ReadAsync(command, ct);
         return alarms.Count == 0 ? null : alarms[0];
@@ -45,14 +56,14 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
     /// <summary>Every alarm, oldest first.</summary>
     public async Task<IReadOnlyList<EventAlarm>> ListAllAsync(CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM doctor.alarms ORDER BY created_at, id");
+        await using var command = Command($"SELECT {Columns} FROM doctor.alarms ORDER BY created_at, id");
         return await ReadAsync(command, ct);
     }
 
     /// <summary>The alarms owned by <paramref name="projectId"/>, oldest first.</summary>
     public async Task<IReadOnlyList<EventAlarm>> ListByProjectAsync(string projectId, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM doctor.alarms WHERE project_id = $1 ORDER BY created_at, id");
+        await using var command = Command($"SELECT {Columns} FROM doctor.alarms WHERE project_id = $1 ORDER BY created_at, id");
         command.Parameters.Add(new NpgsqlParameter { Value = projectId, NpgsqlDbType = NpgsqlDbType.Text });
         return await ReadAsync(command, ct);
     }
@@ -60,7 +71,7 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
     /// <summary>False when there was no such alarm.</summary>
     public async Task<bool> DeleteAsync(Guid id, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM doctor.alarms WHERE id = $1");
+        await using var command = Command("DELETE FROM doctor.alarms WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
@@ -74,7 +85,7 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
         var updated = new HashSet<Guid>();
         if (statuses.Count == 0)
             return updated;
-        await using var command = dataSource.CreateCommand("""
+        await using var command = Command("""
             WITH moves AS (
                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
                     AS m(id, state, previous_state, state_reason, fired_by, state_changed_at)),
@@ -104,7 +115,7 @@ public sealed class AlarmRepository(NpgsqlDataSource dataSource, ILogger<AlarmRe
     /// <summary>The alarm's creation and state transitions, oldest first.</summary>
     public async Task<IReadOnlyList<AlarmHistoryEntry>> ListHistoryAsync(Guid alarmId, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = Command(
             "SELECT event_id, type, detail, timestamp FROM doctor.alarm_history WHERE alarm_id = $1 ORDER BY timestamp, event_id");
         command.Parameters.Add(new NpgsqlParameter { Value = alarmId });
         var entries = new List<AlarmHistoryEntry>();

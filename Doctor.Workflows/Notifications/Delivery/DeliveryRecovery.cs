@@ -17,6 +17,16 @@ public sealed class DeliveryRecovery(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _recovered;
 
+    /// <summary>
+    /// Counts as recovered without adopting anything: the start-up warm-up's instance, whose store and dispatcher must
+    /// never take over, let alone send, a real pending delivery.
+    /// </summary>
+    internal DeliveryRecovery AsRecovered()
+    {
+        _recovered = true;
+        return this;
+    }
+
     public async Task EnsureRecoveredAsync(CancellationToken ct)
     {
         if (_recovered)

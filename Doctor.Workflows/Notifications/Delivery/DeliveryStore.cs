@@ -30,8 +30,22 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
     private readonly Channel<Recording> _recordings = Channel.CreateUnbounded<Recording>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _recorder;
 
+    /// <summary>The start-up warm-up's connection (see the internal constructor): every statement runs on it, in its open transaction.</summary>
+    private readonly NpgsqlConnection? _bound;
+
     public DeliveryStore(NpgsqlDataSource dataSource, NotifierNode node, ILogger<DeliveryStore> logger)
+        : this(dataSource, node, logger, bound: null)
     {
+    }
+
+    /// <summary>
+    /// A store whose statements run on <paramref name="bound"/>, inside the transaction open on it: the start-up warm-up
+    /// writes its dry delivery rows for real and rolls that transaction back. One statement at a time, as a connection
+    /// allows: the warm-up waits for each dry fault's deliveries to settle before the next.
+    /// </summary>
+    internal DeliveryStore(NpgsqlDataSource dataSource, NotifierNode node, ILogger<DeliveryStore> logger, NpgsqlConnection? bound)
+    {
+        _bound = bound;
         _dataSource = dataSource;
         _node = node;
         _logger = logger;
@@ -70,7 +84,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
         var adopted = new List<(WebhookDelivery Delivery, int? PreviousOwner)>();
         while (true)
         {
-            await using var command = _dataSource.CreateCommand("""
+            await using var command = Command("""
                 WITH dead AS (
                     SELECT o.owner_node FROM (
                         SELECT DISTINCT owner_node FROM doctor.webhook_deliveries
@@ -115,7 +129,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
 
     public async Task<StoredDelivery?> GetAsync(Guid id, CancellationToken ct = default)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE id = $1");
+        await using var command = Command($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         var rows = await ReadStoredAsync(command, ct);
         return rows.Count == 0 ? null : rows[0];
@@ -124,7 +138,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
     /// <summary>One subscriber's deliveries, oldest first, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<StoredDelivery>> ListBySubscriberAsync(string subscriber, int limit, CancellationToken ct = default)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE subscriber = $1 ORDER BY seq, id LIMIT $2");
+        await using var command = Command($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE subscriber = $1 ORDER BY seq, id LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter { Value = subscriber, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         return await ReadStoredAsync(command, ct);
@@ -133,7 +147,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
     /// <summary>Dead letters, oldest first, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<StoredDelivery>> ListDeadAsync(int limit, CancellationToken ct = default)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE status = 'dead' ORDER BY settled_at, id LIMIT $1");
+        await using var command = Command($"SELECT {Columns} FROM doctor.webhook_deliveries WHERE status = 'dead' ORDER BY settled_at, id LIMIT $1");
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         return await ReadStoredAsync(command, ct);
     }
@@ -141,7 +155,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
     /// <summary>Counts by status, for <c>/metrics</c>.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(CancellationToken ct = default)
     {
-        await using var command = _dataSource.CreateCommand("SELECT status, count(*) FROM doctor.webhook_deliveries GROUP BY status");
+        await using var command = Command("SELECT status, count(*) FROM doctor.webhook_deliveries GROUP BY status");
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -165,7 +179,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
         if (letter.Delivery.Id is not { } id)
             return;
         await letter.Delivery.Recorded.WaitAsync(ct);
-        await using var command = _dataSource.CreateCommand(
+        await using var command = Command(
             "UPDATE doctor.webhook_deliveries SET status = 'dead', attempts = $2, last_error = $3, settled_at = now() WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = letter.Attempts });
@@ -249,7 +263,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
     private async Task<HashSet<Guid>> InsertAsync(IReadOnlyList<WebhookDelivery> deliveries)
     {
         var owner = await _node.IdAsync(CancellationToken.None);
-        await using var command = _dataSource.CreateCommand("""
+        await using var command = Command("""
             INSERT INTO doctor.webhook_deliveries (id, message_id, subscriber, endpoint, seq, body, headers, status, owner_node)
             SELECT d.id, d.message_id, d.subscriber, d.endpoint, d.seq, d.body, d.headers, 'pending', $8
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bytea[], $7::jsonb[])
@@ -288,7 +302,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
             {
                 // The fast lane sends before its row exists: the outcome must land after the row.
                 await Task.WhenAll(batch.Select(s => s.Recorded));
-                await using var command = _dataSource.CreateCommand("""
+                await using var command = Command("""
                     UPDATE doctor.webhook_deliveries AS d SET status = 'delivered', attempts = s.attempts, last_error = NULL, settled_at = now()
                     FROM unnest($1::uuid[], $2::integer[]) AS s(id, attempts)
                     WHERE d.id = s.id
@@ -311,7 +325,7 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
 
     private async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(string sql, Guid id, int owner, CancellationToken ct)
     {
-        await using var command = _dataSource.CreateCommand(sql);
+        await using var command = Command(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
         var deliveries = new List<WebhookDelivery>();
@@ -358,6 +372,8 @@ public sealed class DeliveryStore : IDeliveryLog, IAsyncDisposable
         }
         return rows;
     }
+
+    private NpgsqlCommand Command(string sql) => _bound is { } connection ? new NpgsqlCommand(sql, connection) : _dataSource.CreateCommand(sql);
 
     private sealed record Recording(IReadOnlyList<WebhookDelivery> Deliveries, TaskCompletionSource<IReadOnlySet<Guid>> Inserted);
 

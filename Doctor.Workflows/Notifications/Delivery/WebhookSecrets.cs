@@ -59,6 +59,9 @@ public sealed class WebhookSecrets(NpgsqlDataSource dataSource, IOptions<Notifie
         return secret;
     }
 
+    /// <summary>Knows <paramref name="secret"/> as the subscriber's without storing it: the start-up warm-up's own instance signs its dry deliveries so.</summary>
+    internal void Remember(string subscriber, string secret) => _opened[subscriber] = secret;
+
     public async Task DeleteAsync(string subscriber, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand("DELETE FROM doctor.webhook_secrets WHERE subscriber = $1");

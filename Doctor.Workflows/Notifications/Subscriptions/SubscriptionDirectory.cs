@@ -11,6 +11,13 @@ public sealed class SubscriptionDirectory(SubscriptionRepository repository)
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile ImmutableList<NorthboundSubscription>? _all;
 
+    // Set by Holding: the directory never reads the repository, not even when asked to refresh.
+    private bool _holding;
+
+    /// <summary>A directory that holds <paramref name="subscriptions"/> and never loads the repository's (the start-up warm-up's).</summary>
+    internal static SubscriptionDirectory Holding(SubscriptionRepository repository, IEnumerable<NorthboundSubscription> subscriptions) =>
+        new(repository) { _all = [.. subscriptions], _holding = true };
+
     public async Task EnsureLoadedAsync(CancellationToken ct = default)
     {
         if (_all is not null)
@@ -29,6 +36,8 @@ public sealed class SubscriptionDirectory(SubscriptionRepository repository)
     /// <summary>Reloads every subscription from the database (made on other nodes too), in turn with local writes.</summary>
     public async Task RefreshAsync(CancellationToken ct = default)
     {
+        if (_holding)
+            return;
         await _writer.WaitAsync(ct);
         try
         {
