@@ -216,6 +216,8 @@ public static class ColdStartBenchmarks
             seen = consumer.Arrivals.Length;
             await Task.Delay(SettleTime);
         }
+        if (consumer.Arrivals.Length > 0)
+            Console.WriteLine($"  recovery of {incidentId}: {consumer.Arrivals.Length} webhook(s), {consumer.Repeated} of them repeating an earlier delivery's event id");
         return consumer.Arrivals.Length;
     }
 

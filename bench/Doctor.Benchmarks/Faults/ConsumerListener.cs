@@ -10,6 +10,10 @@ public sealed class ConsumerListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private ConcurrentQueue<long> _arrivals = new();
+    // Every delivery's X-Doctor-Event-Id since the listener started: a late arrival is a copy of a delivery (same id,
+    // at-least-once) or a notification of its own (a new id).
+    private readonly ConcurrentDictionary<string, int> _eventIds = new(StringComparer.Ordinal);
+    private ConcurrentQueue<string> _arrivedIds = new();
     private int _count;
     private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _expected = int.MaxValue;
@@ -31,6 +35,7 @@ public sealed class ConsumerListener : IAsyncDisposable
     public Task Expect(int expected)
     {
         _arrivals = new ConcurrentQueue<long>();
+        _arrivedIds = new ConcurrentQueue<string>();
         _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _count, 0);
         Volatile.Write(ref _expected, expected);
@@ -38,6 +43,9 @@ public sealed class ConsumerListener : IAsyncDisposable
     }
 
     public long[] Arrivals => [.. _arrivals.Order()];
+
+    /// <summary>Of the POSTs since <see cref="Expect"/>, how many carried an event id that had arrived before (a repeated delivery).</summary>
+    public int Repeated => _arrivedIds.Count(id => _eventIds.TryGetValue(id, out var n) && n > 1);
 
     public async ValueTask DisposeAsync()
     {
@@ -48,6 +56,9 @@ public sealed class ConsumerListener : IAsyncDisposable
     private Task ReceiveAsync(HttpContext context)
     {
         var at = Stopwatch.GetTimestamp();
+        var id = context.Request.Headers["X-Doctor-Event-Id"].ToString();
+        _eventIds.AddOrUpdate(id, 1, (_, n) => n + 1);
+        _arrivedIds.Enqueue(id);
         _arrivals.Enqueue(at);
         if (Interlocked.Increment(ref _count) == Volatile.Read(ref _expected))
             _reached.TrySetResult();
