@@ -23,10 +23,10 @@ public sealed class PublicBaseUrl
     /// <summary>True when the setting names it; false when it follows the listen address.</summary>
     public bool IsConfigured { get; }
 
-    /// <summary>The base URL; read before the server has started (and without the setting), it waits until it is known.</summary>
+    /// <summary>The base URL once known (<see cref="WhenKnownAsync"/> waits for it); setting it resolves it at once.</summary>
     public string Value
     {
-        get => _value ?? _known.Task.WaitAsync(Patience).GetAwaiter().GetResult();
+        get => _value ?? throw new InvalidOperationException("the public base URL is not known until the server listens: await WhenKnownAsync");
         set
         {
             var trimmed = value.Trim().TrimEnd('/');
