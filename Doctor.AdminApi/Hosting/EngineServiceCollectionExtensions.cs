@@ -1,6 +1,6 @@
 using Doctor.Workflows;
 using Doctor.Workflows.EventStore;
-using Doctor.Workflows.Infrastructure.Simulated;
+using Doctor.Workflows.Infrastructure;
 using Doctor.Workflows.Maintenance;
 using Doctor.Workflows.Notifications;
 using Doctor.Workflows.Notifications.Alarms;
@@ -22,7 +22,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(DoctorEventTypes.CreateRegistry());
         services.Configure<EventStoreOptions>(configuration.GetSection(EventStoreOptions.SectionName));
         services.AddDoctorEventStore();
-        services.AddSimulatedCloud(configuration);
+        services.AddCloudDriver(configuration);
         services.AddAodhAlarms(configuration);
         services.AddSingleton<Doctor.AdminApi.Notifications.NotifierMetrics>();
         services.AddMaintenanceEngine(configuration);

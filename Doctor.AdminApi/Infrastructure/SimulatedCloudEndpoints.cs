@@ -17,6 +17,15 @@ public static class SimulatedCloudEndpoints
     public static RouteGroupBuilder MapSimulatedCloudApi(this IEndpointRouteBuilder app)
     {
         var infra = app.MapGroup("/v1/infra").WithTags("Simulated cloud");
+        var driver = CloudServiceCollectionExtensions.DriverOf(app.ServiceProvider.GetRequiredService<IConfiguration>());
+        if (driver != CloudOptions.SimulatedDriver)
+        {
+            // A real cloud is driven: its own APIs (Nova, Neutron) are where instances are booted and seen.
+            infra.Map("/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+                title: $"the simulated cloud is not in use: {CloudOptions.Section}:Driver is {driver}",
+                detail: "Hosts: GET /v1/resources/physical; instances: the cloud's own compute API."));
+            return infra;
+        }
         infra.MapGet("/hosts", ListHosts);
         infra.MapGet("/instances", ListInstances);
         infra.MapGet("/instances/{id}", GetInstance);

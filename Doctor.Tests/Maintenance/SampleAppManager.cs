@@ -26,14 +26,14 @@ public sealed class SampleAppManager : IAsyncDisposable
 {
     private readonly WebApplication _listener;
     private readonly HttpClient _doctor;
-    private readonly HttpClient _cloud;
+    private readonly IVnfCloud _cloud;
     private readonly bool _ownsDoctorClient;
     private readonly string _projectId;
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ConcurrentDictionary<string, string> _replied = new(StringComparer.Ordinal);
 
-    private SampleAppManager(WebApplication listener, HttpClient doctor, HttpClient cloud, string projectId, bool ownsDoctorClient)
+    private SampleAppManager(WebApplication listener, HttpClient doctor, IVnfCloud cloud, string projectId, bool ownsDoctorClient)
     {
         _listener = listener;
         _doctor = doctor;
@@ -82,7 +82,16 @@ public sealed class SampleAppManager : IAsyncDisposable
 
     /// <param name="doctor">Doctor's API with the project's token.</param>
     /// <param name="cloud">The simulated cloud's API (admin).</param>
-    public static async Task<SampleAppManager> StartAsync(HttpClient doctor, HttpClient cloud, string projectId, bool ownsDoctorClient = false)
+    public static Task<SampleAppManager> StartAsync(HttpClient doctor, HttpClient cloud, string projectId, bool ownsDoctorClient = false) =>
+        StartAsync(doctor, new SimulatedVnfCloud(cloud, SendWithRetryAsync), projectId, ownsDoctorClient);
+
+    /// <summary>A manager for <paramref name="projectId"/> on <paramref name="server"/> that acts in <paramref name="cloud"/> (e.g. real Nova).</summary>
+    public static async Task<SampleAppManager> StartAsync(DoctorServer server, string projectId, IVnfCloud cloud) =>
+        await StartAsync(await server.ProjectClientAsync(projectId, "sample-app-manager"), cloud, projectId, ownsDoctorClient: true);
+
+    /// <param name="doctor">Doctor's API with the project's token.</param>
+    /// <param name="cloud">The cloud's own API, with the VNFM's credentials.</param>
+    public static async Task<SampleAppManager> StartAsync(HttpClient doctor, IVnfCloud cloud, string projectId, bool ownsDoctorClient = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -170,6 +179,8 @@ public sealed class SampleAppManager : IAsyncDisposable
                     await ScaleOutAsync();
                     break;
             }
+            if (BeforeReply is { } hook)
+                await hook(state);
             var replyBody = JsonSerializer.SerializeToNode(new { state = $"{answer}_{state}", instance_actions = actions, session_id = traits["session_id"] })!;
             _replied[messageId] = replyBody.ToJsonString();
             if (ReplyDelay > TimeSpan.Zero)
@@ -196,10 +207,18 @@ public sealed class SampleAppManager : IAsyncDisposable
 
     private string Rebase(string url) => ReplyBaseUrl is null ? url : ReplyBaseUrl.TrimEnd('/') + new Uri(url).PathAndQuery;
 
-    /// <summary>Sends, and sends again while Doctor cannot be reached (it restarts) or answers 503, up to <see cref="RetryFor"/>.</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpClient client, Func<HttpRequestMessage> request)
+    /// <summary>Called before the answer to a notification of that state goes out (a test acts in the cloud at that instant).</summary>
+    public Func<string, Task>? BeforeReply { get; set; }
+
+    private Task<HttpResponseMessage> SendAsync(HttpClient client, Func<HttpRequestMessage> request) => SendWithRetryAsync(client, request, RetryFor);
+
+    private static Task<HttpResponseMessage> SendWithRetryAsync(HttpClient client, Func<HttpRequestMessage> request) =>
+        SendWithRetryAsync(client, request, TimeSpan.FromSeconds(90));
+
+    /// <summary>Sends, and sends again while Doctor cannot be reached (it restarts) or answers 503, up to <paramref name="retryFor"/>.</summary>
+    private static async Task<HttpResponseMessage> SendWithRetryAsync(HttpClient client, Func<HttpRequestMessage> request, TimeSpan retryFor)
     {
-        var until = DateTime.UtcNow + RetryFor;
+        var until = DateTime.UtcNow + retryFor;
         while (true)
         {
             try
@@ -216,53 +235,29 @@ public sealed class SampleAppManager : IAsyncDisposable
         }
     }
 
-    private async Task<List<JsonObject>> InstancesAsync()
-    {
-        using var response = await SendAsync(_cloud, () => new HttpRequestMessage(HttpMethod.Get, $"/v1/infra/instances?project_id={_projectId}"));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<List<JsonObject>>())!;
-    }
-
     private async Task ScaleInAsync()
     {
-        foreach (var victim in (await InstancesAsync()).Where(i => i["name"]!.GetValue<string>().StartsWith("nonha", StringComparison.Ordinal)).Take(2))
-        {
-            using var deleted = await SendAsync(_cloud, () => new HttpRequestMessage(HttpMethod.Delete, $"/v1/infra/instances/{victim["id"]!.GetValue<string>()}"));
-            if (deleted.StatusCode != System.Net.HttpStatusCode.NotFound) // gone already: deleted by the try that lost its answer
-                deleted.EnsureSuccessStatusCode();
-        }
+        foreach (var victim in (await _cloud.InstancesAsync(_projectId)).Where(i => i.Name.StartsWith("nonha", StringComparison.Ordinal)).Take(2))
+            await _cloud.DeleteAsync(victim.Id);
     }
 
     private async Task ScaleOutAsync()
     {
         for (var i = 0; i < 2; i++)
-        {
-            var name = $"nonha-scaled-{Guid.NewGuid():N}"[..20];
-            using var created = await SendAsync(_cloud, () => new HttpRequestMessage(HttpMethod.Post, "/v1/infra/instances")
-            {
-                Content = JsonContent.Create(new { project_id = _projectId, name, vcpus = 1 }),
-            });
-            created.EnsureSuccessStatusCode();
-        }
+            await _cloud.CreateAsync(_projectId, $"nonha-scaled-{Guid.NewGuid():N}"[..20]);
     }
 
-    /// <summary>The active HA instance holds the floating IP: hand it to the standby before the active one moves.</summary>
+    /// <summary>The active HA instance holds the service address: hand it to the standby before the active one moves.</summary>
     private async Task SwitchOverAsync(IReadOnlyList<string> moving)
     {
-        var instances = await InstancesAsync();
-        var active = instances.FirstOrDefault(i => i["floating_ip"] is JsonValue && moving.Contains(i["id"]!.GetValue<string>()));
+        var instances = await _cloud.InstancesAsync(_projectId);
+        var active = instances.FirstOrDefault(i => i.Active && moving.Contains(i.Id));
         if (active is null)
             return;
-        var standby = instances.FirstOrDefault(i => i["name"]!.GetValue<string>().StartsWith("ha", StringComparison.Ordinal)
-                                                    && !moving.Contains(i["id"]!.GetValue<string>()));
+        var standby = instances.FirstOrDefault(i => i.Name.StartsWith("ha", StringComparison.Ordinal) && !moving.Contains(i.Id));
         if (standby is null)
             return;
-        var ip = active["floating_ip"]!.GetValue<string>();
-        using var moved = await SendAsync(_cloud, () => new HttpRequestMessage(HttpMethod.Put, $"/v1/infra/floating_ips/{ip}")
-        {
-            Content = JsonContent.Create(new { instance_id = standby["id"]!.GetValue<string>() }),
-        });
-        moved.EnsureSuccessStatusCode();
+        await _cloud.SwitchOverAsync(active, standby);
     }
 
     public async ValueTask DisposeAsync()

@@ -28,6 +28,16 @@ public interface IInfrastructure
     /// </summary>
     Task<ServerInstance> MigrateAsync(string instanceId, bool live, IReadOnlyCollection<string> avoidHosts, CancellationToken ct = default);
 
+    /// <summary>
+    /// Finishes a move the cloud is still running for the instance (one a crash of ours cut off): waits while it migrates,
+    /// confirms a cold migration waiting for it, for at most <paramref name="within"/>. Starts no move of its own, so a move
+    /// is never asked twice. Returns the instance as it then is, or null when it is gone.
+    /// </summary>
+    Task<ServerInstance?> FinishMoveAsync(string instanceId, TimeSpan within, CancellationToken ct = default);
+
+    /// <summary>The cloud's own anti-affinity groups (Nova server groups), member instance id → group id; a group constraint as the Fenix API's.</summary>
+    Task<IReadOnlyDictionary<string, string>> AntiAffinityGroupsAsync(CancellationToken ct = default);
+
     /// <summary>Nova reset-state, e.g. to <c>ERROR</c> when the inspector fences a failed host.</summary>
     Task ResetInstanceStateAsync(string instanceId, string status, CancellationToken ct = default);
 

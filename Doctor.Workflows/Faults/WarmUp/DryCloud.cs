@@ -33,6 +33,10 @@ internal sealed class DryCloud : IInfrastructure
 
     public Task<ServerInstance> MigrateAsync(string instanceId, bool live, CancellationToken ct = default) => throw Refused();
 
+    public Task<ServerInstance?> FinishMoveAsync(string instanceId, TimeSpan within, CancellationToken ct = default) => throw Refused();
+
+    public Task<IReadOnlyDictionary<string, string>> AntiAffinityGroupsAsync(CancellationToken ct = default) => throw Refused();
+
     public Task<ServerInstance> MigrateAsync(string instanceId, bool live, IReadOnlyCollection<string> avoidHosts, CancellationToken ct = default) => throw Refused();
 
     private static InvalidOperationException Refused() => new("the warm-up's dry cloud answers the fencing calls of a fault only");

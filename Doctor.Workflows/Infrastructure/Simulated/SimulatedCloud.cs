@@ -36,6 +36,8 @@ public sealed class SimulatedCloud : IInfrastructure
     /// <summary>The <see cref="InfrastructureActionFailedException.Reason"/> of a failure set up by <see cref="InjectFailure"/>.</summary>
     public const string InjectedFailureReason = "injected failure";
 
+    private static readonly TimeSpan FinishMovePoll = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How long past due a persisted cloud waits for a migration's own caller before finishing it itself.</summary>
     internal static readonly TimeSpan SettleGrace = TimeSpan.FromSeconds(10);
 
@@ -251,6 +253,23 @@ public sealed class SimulatedCloud : IInfrastructure
         Raise(change);
         return Task.CompletedTask;
     }
+
+    /// <summary>Waits while the instance shows <c>MIGRATING</c> (a migration under way finishes by itself here), up to <paramref name="within"/>.</summary>
+    public async Task<ServerInstance?> FinishMoveAsync(string instanceId, TimeSpan within, CancellationToken ct = default)
+    {
+        var until = _time.GetUtcNow() + within;
+        var now = await GetInstanceAsync(instanceId, ct);
+        while (now is { Status: StatusMigrating } && _time.GetUtcNow() < until)
+        {
+            await Task.Delay(FinishMovePoll, ct);
+            now = await GetInstanceAsync(instanceId, ct);
+        }
+        return now;
+    }
+
+    /// <summary>The simulated cloud has no server groups of its own: anti-affinity comes from the constraint API alone.</summary>
+    public Task<IReadOnlyDictionary<string, string>> AntiAffinityGroupsAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 
     /// <summary>
     /// Moves the instance to the enabled, normal, not forced-down host other than its own with the most free vCPUs

@@ -16,9 +16,6 @@ public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMain
 {
     private static readonly TimeSpan OwnActionPoll = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Nova's status of an instance being migrated.</summary>
-    private const string MigratingStatus = "MIGRATING";
-
     public string Name => "moveInstancesAsAnswered";
 
     public async Task<string?> RunAsync(ActivityContext context, CancellationToken ct)
@@ -31,20 +28,17 @@ public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMain
         // Finish what a crash interrupted: a requested move whose instance has left the host is done.
         foreach (var pending in context.State.InstanceActions.Values.Where(a => a.Status == InstanceActionStatus.Requested))
         {
-            var now = await context.Infrastructure.GetInstanceAsync(pending.InstanceId, ct);
-            // A migration the crash cut off is still under way in the cloud, which finishes it: wait for its end
-            // rather than ask for a second migration of an instance that is MIGRATING (refused, and the session fails).
-            var until = DateTimeOffset.UtcNow + context.Options.OwnActionTimeout;
-            while (now is { Status: MigratingStatus } && now.Host == pending.FromHost && context.StillRunning && DateTimeOffset.UtcNow < until)
-            {
-                await Task.Delay(OwnActionPoll, ct);
-                now = await context.Infrastructure.GetInstanceAsync(pending.InstanceId, ct);
-            }
+            // A migration the crash cut off is still under way in the cloud: let it finish (a cold one confirmed) rather than
+            // ask for a second migration of an instance that is moving (refused, and the session fails).
+            // A project's own action is the project's to finish.
+            var now = pending.Action == "OWN_ACTION"
+                ? await context.Infrastructure.GetInstanceAsync(pending.InstanceId, ct)
+                : await context.Infrastructure.FinishMoveAsync(pending.InstanceId, context.Options.OwnActionTimeout, ct);
             if (now is null || now.Host != pending.FromHost)
                 await context.ExecuteAsync((_, t) => new RecordInstanceActionDone(pending.InstanceId, now?.Host, t), ct);
         }
 
-        var groups = await constraints.AntiAffinityGroupsAsync(ct);
+        var groups = await AntiAffinityGroupsAsync(context, ct);
         var ownActions = new List<ServerInstance>();
         Func<DateTimeOffset, MaintenanceCommand>? settled = null; // the last move's outcome, not recorded yet
         async Task RecordSettledAsync()
@@ -96,6 +90,15 @@ public sealed class MoveInstancesAsAnswered(ConstraintStore constraints) : IMain
 
         var left = await context.Infrastructure.ListInstancesAsync(host, ct: ct);
         return left.Count == 0 || !context.StillRunning ? null : $"host {host} still has instances: {string.Join(", ", left.Select(i => i.Id))}";
+    }
+
+    /// <summary>The groups of the constraint API, and the cloud's own (Nova server groups) for instances the API does not group.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> AntiAffinityGroupsAsync(ActivityContext context, CancellationToken ct)
+    {
+        var groups = new Dictionary<string, string>(await constraints.AntiAffinityGroupsAsync(ct), StringComparer.Ordinal);
+        foreach (var (instance, group) in await context.Infrastructure.AntiAffinityGroupsAsync(ct))
+            groups.TryAdd(instance, "cloud:" + group);
+        return groups;
     }
 
     /// <summary>The hosts the other members of the instance's anti-affinity group run on now.</summary>
