@@ -57,6 +57,10 @@ public sealed class NovaNotificationTests
         Assert.Null(NovaNotification.Parse(Encoding.UTF8.GetBytes(body)));
 
     [Fact]
+    public void GivenTheSourcesLateLiveMigrationPostEnd_WhenParsed_ThenItDoesNotMoveTheInstanceBack() =>
+        Assert.Null(NovaNotification.Parse(Envelope("instance.live_migration_post.end", new JsonObject { ["uuid"] = "i-1", ["host"] = "compute-2", ["tenant_id"] = "p-1" })));
+
+    [Fact]
     public void GivenAnInstanceWithoutAHostYet_WhenParsed_ThenNothingIsPlaced() =>
         Assert.Null(NovaNotification.Parse(Envelope("instance.update", new JsonObject { ["uuid"] = "i-1", ["host"] = null, ["tenant_id"] = "p-1" })));
 }

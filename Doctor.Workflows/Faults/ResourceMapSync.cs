@@ -18,6 +18,8 @@ public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastruct
     /// <summary>Raised after every host listing, with when it was taken (just before the driver was asked).</summary>
     public event Action<IReadOnlyList<ComputeHost>, DateTimeOffset>? HostsListed;
 
+    private static readonly TimeSpan StartRetry = TimeSpan.FromSeconds(5);
+
     private readonly Channel<InfrastructureChange> _hostChanges = Channel.CreateUnbounded<InfrastructureChange>(new UnboundedChannelOptions { SingleReader = true });
     // Never disposed: a host may stop its services after disposing them (a failed test host does), and a token source
     // without timers holds nothing to release.
@@ -28,7 +30,17 @@ public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastruct
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         infrastructure.Changed += OnChanged;
-        await SnapshotAsync(countDrift: false, cancellationToken);
+        try
+        {
+            await SnapshotAsync(countDrift: false, cancellationToken);
+        }
+        catch (InfrastructureActionFailedException e)
+        {
+            // A real cloud may be unreachable when Doctor starts: start anyway (faults are still taken and recorded) and
+            // keep trying; the change feed's full re-snapshot fills the map once the cloud answers.
+            logger.LogError("Resource map: the cloud did not answer at start ({Reason}); trying again every {Interval} s", e.Message, StartRetry.TotalSeconds);
+            _ = Task.Run(() => RetrySnapshotAsync(_stopping.Token), CancellationToken.None);
+        }
         _loop = Task.Run(() => RefreshHostsAsync(_stopping.Token), CancellationToken.None);
         _periodic = Task.Run(() => ResnapshotAsync(_stopping.Token), CancellationToken.None);
     }
@@ -56,6 +68,28 @@ public sealed class ResourceMapSync(ResourceMap map, IInfrastructure infrastruct
             logger.LogWarning("Resource map: {Drift} instance(s) corrected by the re-snapshot", drift);
         HostsListed?.Invoke(hosts, observedAt);
         return drift;
+    }
+
+    private async Task RetrySnapshotAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(StartRetry, ct);
+                await SnapshotAsync(countDrift: false, ct);
+                logger.LogInformation("Resource map: loaded from the cloud");
+                return;
+            }
+            catch (InfrastructureActionFailedException e)
+            {
+                logger.LogWarning("Resource map: the cloud still does not answer ({Reason})", e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     private void OnChanged(InfrastructureChange change)

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
@@ -87,7 +86,9 @@ public sealed class KeystoneSession(HttpClient http, OpenStackOptions options, T
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsJsonAsync(url, body, timeout.Token);
+            // A body of known length: Keystone under uwsgi's --http-socket reads no chunked body.
+            using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+            response = await http.PostAsync(url, content, timeout.Token);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {

@@ -11,8 +11,15 @@ internal sealed class NeutronPorts(OpenStackHttp api)
 {
     private bool? _extension;
 
+    /// <param name="status">The engine's <c>UP</c> or <c>DOWN</c>; Neutron's words are <c>ACTIVE</c> and <c>DOWN</c>.</param>
     public async Task SetDataPlaneStatusAsync(string host, string status, CancellationToken ct)
     {
+        status = status.Trim().ToUpperInvariant() switch
+        {
+            "UP" or "ACTIVE" => "ACTIVE",
+            "DOWN" => "DOWN",
+            _ => throw new OpenStackApiException("network", "ports", null, $"data_plane_status '{status}' is not UP or DOWN"),
+        };
         if (!await api.Keystone.HasServiceAsync("network", ct))
             throw new OpenStackApiException("network", "catalog", null, "the cloud's catalog has no network (Neutron) endpoint, so ports' data_plane_status cannot be set");
         var root = await RootAsync(ct);

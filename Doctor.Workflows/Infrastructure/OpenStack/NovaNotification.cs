@@ -31,13 +31,22 @@ public static class NovaNotification
                 new InfrastructureChange(InfrastructureChange.HostUpdated, null, host, null),
             "instance.delete.end" when Text(data, "uuid") is { } id =>
                 new InfrastructureChange(InfrastructureChange.InstanceDeleted, id, Text(data, "host"), Text(data, "tenant_id")),
-            _ when eventType.StartsWith("instance.", StringComparison.Ordinal) && Text(data, "uuid") is { } id
-                                                                                && Text(data, "host") is { Length: > 0 } host
-                                                                                && Text(data, "tenant_id") is { } project =>
+            _ when Placing.Contains(eventType) && Text(data, "uuid") is { } id && Text(data, "host") is { Length: > 0 } host
+                                               && Text(data, "tenant_id") is { } project =>
                 new InfrastructureChange(KindOf(eventType), id, host, project),
             _ => null,
         };
     }
+
+    /// <summary>
+    /// The events that say where an instance is now. Others are left out on purpose: the source compute's
+    /// <c>instance.live_migration_post.end</c> comes after the destination's and still names the source host.
+    /// </summary>
+    private static readonly HashSet<string> Placing = new(StringComparer.Ordinal)
+    {
+        "instance.update", "instance.create.end", "instance.live_migration_post_dest.end", "instance.resize_finish.end",
+        "instance.resize_confirm.end", "instance.resize_revert.end", "instance.evacuate", "instance.rebuild.end",
+    };
 
     private static string KindOf(string eventType) => eventType switch
     {

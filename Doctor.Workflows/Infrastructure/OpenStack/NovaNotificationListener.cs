@@ -24,6 +24,9 @@ public sealed class NovaNotificationListener(OpenStackCloud cloud, OpenStackOpti
     /// <summary>Completes once the queue is bound the first time (tests wait on it before they act in Nova).</summary>
     public Task Bound => _bound.Task;
 
+    /// <summary>Whether the queue is bound now (false while the connection to the cloud's RabbitMQ is down).</summary>
+    public bool Connected { get; private set; }
+
     public long Received => Interlocked.Read(ref _received);
     public long Applied => Interlocked.Read(ref _applied);
 
@@ -99,7 +102,15 @@ public sealed class NovaNotificationListener(OpenStackCloud cloud, OpenStackOpti
         if (!first)
             cloud.Raise(new InfrastructureChange(InfrastructureChange.TopologyReplaced, null, null, null));
         _bound.TrySetResult();
-        await closed.Task.WaitAsync(ct);
+        Connected = true;
+        try
+        {
+            await closed.Task.WaitAsync(ct);
+        }
+        finally
+        {
+            Connected = false;
+        }
         throw new InvalidOperationException("the connection to the cloud's RabbitMQ closed");
     }
 

@@ -40,6 +40,7 @@ public static class OpenStackServiceCollectionExtensions
         services.AddSingleton<NovaNotificationListener>(sp => new NovaNotificationListener(sp.GetRequiredService<OpenStackCloud>(),
             sp.GetRequiredService<IOptions<OpenStackOptions>>().Value, sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ILogger<NovaNotificationListener>>()));
+        services.AddHealthChecks().AddCheck<OpenStackHealthCheck>("cloud", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
         if (configuration[$"{OpenStackOptions.Section}:NotificationsUrl"] is { Length: > 0 })
             services.AddHostedService(sp => sp.GetRequiredService<NovaNotificationListener>());
         return services;
