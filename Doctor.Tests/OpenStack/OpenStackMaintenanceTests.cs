@@ -72,13 +72,12 @@ public sealed class OpenStackMaintenanceTests : IAsyncLifetime
         var requested = history.Where(e => e!["type"]!.GetValue<string>() == "maintenance.instance_action_requested.v1").Select(e => e!["data"]!).ToList();
         Assert.NotEmpty(requested);
         Assert.Equal(requested.Count, done.Count);
-        foreach (var move in requested)
+        foreach (var byInstance in requested.GroupBy(m => m["instance_id"]!.GetValue<string>()))
         {
-            var id = move["instance_id"]!.GetValue<string>();
-            var migrations = (await _cloud.MigrationsAsync(id)).Where(m => DateTimeOffset.Parse(m["created_at"]!.GetValue<string>() + "Z") >= startedAt.AddSeconds(-5)).ToList();
-            var migration = Assert.Single(migrations);
-            Assert.Equal("confirmed", migration["status"]!.GetValue<string>());
-            Assert.Equal(move["from_host"]!.GetValue<string>(), migration["source_compute"]!.GetValue<string>());
+            // An instance moved off one host may be moved again when its new host's turn comes: one migration per request.
+            var migrations = (await _cloud.MigrationsAsync(byInstance.Key)).Where(m => DateTimeOffset.Parse(m["created_at"]!.GetValue<string>() + "Z") >= startedAt.AddSeconds(-5)).ToList();
+            Assert.Equal(byInstance.Select(m => m["from_host"]!.GetValue<string>()), migrations.Select(m => m["source_compute"]!.GetValue<string>()));
+            Assert.All(migrations, m => Assert.Equal("confirmed", m["status"]!.GetValue<string>()));
         }
         // Nova was told why each compute was disabled.
         var disabled = history.Where(e => e!["type"]!.GetValue<string>() == "maintenance.compute_disabled.v1").ToList();
@@ -115,8 +114,10 @@ public sealed class OpenStackMaintenanceTests : IAsyncLifetime
         var failed = Assert.Single(history, e => e!["type"]!.GetValue<string>() == "maintenance.instance_action_failed.v1");
         Assert.Contains("No valid host", failed!["data"]!["reason"]!.GetValue<string>());
         Assert.Contains("No valid host", session["reason"]!.GetValue<string>());
+        // The failed session gives back every compute it disabled (the step right after the failure).
         foreach (var host in _cloud.Hosts)
-            Assert.Equal("enabled", (await _cloud.ServiceAsync(host))["status"]!.GetValue<string>());
+            await Doctor.Tests.Faults.FaultApi.EventuallyAsync(async () => (await _cloud.ServiceAsync(host))["status"]!.GetValue<string>() == "enabled",
+                $"{host} enabled again in Nova", seconds: 30);
         await _cloud.DeleteServersAsync(_cloud.OtherProjectId);
     }
 

@@ -112,19 +112,7 @@ internal sealed class NovaMigrations(OpenStackHttp api, OpenStackOptions options
     {
         var reason = now.FaultMessage;
         if (requestId is not null)
-        {
-            try
-            {
-                var instanceAction = (await api.GetAsync("compute", $"/servers/{now.Id}/os-instance-actions/{requestId}", ct))["instanceAction"];
-                var failed = instanceAction?["events"]?.AsArray().FirstOrDefault(e => e?["result"]?.GetValue<string>() == "Error");
-                reason = failed?["details"]?.GetValue<string>() ?? reason
-                    ?? (failed is null ? null : $"{failed["event"]?.GetValue<string>()} failed");
-            }
-            catch (OpenStackApiException e)
-            {
-                logger.LogDebug(e, "OpenStack: instance action {Request} of {Server} unreadable", requestId, now.Id);
-            }
-        }
+            reason = await FailedEventAsync(now.Id, requestId, ct) ?? reason;
         reason ??= await MigrationStatusAsync(now.Id, ct);
         if (restore && now.Status == NovaServer.Error && now.Host.Length > 0)
         {
@@ -133,6 +121,34 @@ internal sealed class NovaMigrations(OpenStackHttp api, OpenStackOptions options
             reason += " (the server was reset to ACTIVE on its host)";
         }
         return reason;
+    }
+
+    /// <summary>
+    /// The details of the instance action's failed event. Nova sets the server back to ACTIVE a moment before it records
+    /// the event's result, so an action still running is read again for a few polls.
+    /// </summary>
+    private async Task<string?> FailedEventAsync(string serverId, string requestId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            try
+            {
+                var events = (await api.GetAsync("compute", $"/servers/{serverId}/os-instance-actions/{requestId}", ct))["instanceAction"]?["events"]?.AsArray() ?? [];
+                var failed = events.FirstOrDefault(e => e?["result"]?.GetValue<string>() == "Error" && e["details"] is JsonValue)
+                             ?? events.FirstOrDefault(e => e?["result"]?.GetValue<string>() == "Error");
+                if (failed is not null)
+                    return failed["details"]?.GetValue<string>() ?? $"{failed["event"]?.GetValue<string>()} failed";
+                if (events.Count > 0 && events.All(e => e?["finish_time"] is JsonValue))
+                    return null;
+            }
+            catch (OpenStackApiException e)
+            {
+                logger.LogDebug(e, "OpenStack: instance action {Request} of {Server} unreadable", requestId, serverId);
+                return null;
+            }
+            await Task.Delay(options.PollInterval, ct);
+        }
+        return null;
     }
 
     private async Task<string> MigrationStatusAsync(string serverId, CancellationToken ct)

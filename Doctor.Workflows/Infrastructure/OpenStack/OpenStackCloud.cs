@@ -182,7 +182,11 @@ public sealed class OpenStackCloud : IInfrastructure
     {
         var action = live ? "live migration" : "migration";
         var server = await ServerAsync(instanceId, ct) ?? throw new InfrastructureActionFailedException(action, instanceId, "Nova knows no such server");
-        var target = avoidHosts.Count == 0 ? null : await TargetOutsideAsync(server, action, avoidHosts, ct);
+        // A member of a Nova anti-affinity group is Nova's to keep apart (its scheduler enforces the group, and refuses in
+        // its own words); others are kept off their constraint group's hosts by naming the target.
+        var target = avoidHosts.Count == 0 || (await AntiAffinityGroupsAsync(ct)).ContainsKey(server.Id)
+            ? null
+            : await TargetOutsideAsync(server, action, avoidHosts, ct);
         var moved = await _migrations.MigrateAsync(server, live, target, ct);
         Raise(new InfrastructureChange(InfrastructureChange.InstanceMoved, moved.Id, moved.Host, moved.ProjectId));
         return moved.ToInstance();
