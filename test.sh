@@ -14,7 +14,7 @@ RESULTS="$RUN_DIR/results"
 
 # Every server the tests need. A server NAME provides install_NAME (idempotent), start_NAME
 # (exports the environment the tests read) and stop_NAME (safe to call when it never started).
-SERVERS=(postgres rabbitmq)
+SERVERS=(postgres rabbitmq openstack)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # No MSBuild or compiler servers outliving the run (they would hold the CI's output pipe open).
@@ -202,6 +202,67 @@ stop_leftover_rabbitmq() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# OpenStack: a real Zed from Debian's packages (Keystone, Placement, Glance, Neutron, Nova with three fake computes)
+# run by tools/openstack-node.sh, with its own PostgreSQL and RabbitMQ. It starts in the background while the solution
+# builds (about a minute either way); wait_openstack joins it and exports DOCTOR_TEST_OPENSTACK_* from its env file.
+# The real aodh CLI (python3-aodhclient) that the Aodh API tests drive is installed with it.
+
+OS_DIR=""
+OS_PID=""
+OS_STARTED_AT=0
+
+install_openstack() {
+    if ! "$REPO/tools/openstack-node.sh" install >/dev/null 2>&1; then
+        is_root || die "OpenStack packages are missing: run ./test.sh as root so that tools/openstack-node.sh install can add them"
+        log "installing OpenStack (Debian packages, about two minutes)"
+        "$REPO/tools/openstack-node.sh" install >&2 || die "installing the OpenStack packages failed"
+    fi
+    [ -x /usr/bin/aodh ] || apt_install python3-aodhclient
+}
+
+start_openstack() {
+    OS_DIR="$RUN_DIR/openstack"
+    if is_root && ! { runuser -u postgres -- test -x "$RUN_DIR" && runuser -u rabbitmq -- test -x "$RUN_DIR"; } 2>/dev/null; then
+        OS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/doctor-test-openstack.XXXXXX")"
+        EXTRA_DIRS+=("$OS_DIR")
+    fi
+    OS_STARTED_AT=$SECONDS
+    "$REPO/tools/openstack-node.sh" start "$OS_DIR" >"$RUN_DIR/openstack.start.out" 2>"$RUN_DIR/openstack.start.err" &
+    OS_PID=$!
+}
+
+wait_openstack() {
+    [ -n "$OS_PID" ] || return 0
+    if ! wait "$OS_PID"; then
+        OS_PID=""
+        tail -n 30 "$RUN_DIR/openstack.start.err" >&2 || true
+        die "OpenStack did not start"
+    fi
+    OS_PID=""
+    set -a
+    # shellcheck disable=SC1091
+    . "$OS_DIR/openstack.env"
+    set +a
+    log "OpenStack up in $((SECONDS - OS_STARTED_AT)) s: Keystone $DOCTOR_TEST_OPENSTACK_AUTH_URL, computes $DOCTOR_TEST_OPENSTACK_HOSTS"
+}
+
+stop_openstack() {
+    [ -n "$OS_DIR" ] || return 0
+    if [ -n "$OS_PID" ]; then
+        wait "$OS_PID" 2>/dev/null || true
+    fi
+    "$REPO/tools/openstack-node.sh" stop "$OS_DIR" >/dev/null 2>&1 || log "OpenStack in $OS_DIR did not stop"
+    OS_DIR=""
+}
+
+# A run that was killed leaves its OpenStack running: stop it before reusing .test-run/.
+stop_leftover_openstack() {
+    [ -d "$RUN_DIR/openstack" ] || return 0
+    log "stopping an OpenStack left behind by an earlier run"
+    "$REPO/tools/openstack-node.sh" stop "$RUN_DIR/openstack" >/dev/null 2>&1 || true
+}
+
+# ---------------------------------------------------------------------------------------------
 
 cleanup() {
     local rc=$? i
@@ -230,6 +291,7 @@ command -v dotnet >/dev/null || die "dotnet not found: install the .NET SDK name
 
 stop_leftover_postgres
 stop_leftover_rabbitmq
+stop_leftover_openstack
 rm -rf "$RUN_DIR"
 mkdir -p "$RESULTS"
 
@@ -241,6 +303,7 @@ log "building"
 dotnet build Doctor.sln -c Release --disable-build-servers -v minimal -nologo \
     || { log "build failed"; echo "Doctor tests: build failed"; exit 1; }
 
+wait_openstack
 log "testing"
 set +e
 dotnet test Doctor.sln -c Release --no-build -nologo \
