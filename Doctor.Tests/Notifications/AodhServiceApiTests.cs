@@ -71,4 +71,28 @@ public sealed class AodhServiceApiTests(DoctorApiFactory api) : IClassFixture<Do
             .SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).Distinct().Order(StringComparer.Ordinal));
         await Auth.ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, $"{method} {path}: method not allowed");
     }
+
+    [Fact]
+    public async Task GivenTheOpenApiDocument_ThenTheAodhAndFenixCallsAreDeclared_WithTheListsQueryParameters()
+    {
+        using var client = api.CreateClient();
+
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        var paths = document["paths"]!.AsObject();
+        foreach (var (path, method) in new[]
+        {
+            ("/v2/alarms/{id}", "put"), ("/v2/alarms/{id}/state", "get"), ("/v2/alarms/{id}/state", "put"), ("/v2/query/alarms", "post"),
+            ("/v2/query/alarms/history", "post"), ("/v2/capabilities", "get"), ("/", "get"),
+            ("/v1/maintenance/{sessionId}", "put"), ("/v1/maintenance/{sessionId}/detail", "get"),
+        })
+        {
+            Assert.True(paths[path]?[method] is not null, $"{method.ToUpperInvariant()} {path} is not in the OpenAPI document");
+        }
+        foreach (var list in new[] { "/v2/alarms", "/v2/alarms/{id}/history" })
+        {
+            var names = paths[list]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToHashSet();
+            Assert.Superset(new HashSet<string> { "q.field", "q.op", "q.value", "q.type", "sort", "limit", "marker" }, names);
+        }
+    }
 }

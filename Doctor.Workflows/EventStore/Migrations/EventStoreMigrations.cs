@@ -15,5 +15,6 @@ internal static class EventStoreMigrations
         Migration0009NotifierNodes.Migration,
         Migration0010SetBasedAppend.Migration,
         Migration0011AlarmChanges.Migration,
+        Migration0012SessionList.Migration,
     ];
 }
