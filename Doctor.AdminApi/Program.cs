@@ -25,6 +25,7 @@ app.UseDoctorMetrics();
 app.UseDoctorErrors();
 app.UseDoctorAuth();
 app.MapDoctorHealth().OpenUnless(app.Configuration, nameof(AuthOptions.ProtectHealth));
+app.MapOsloHealthcheck().OpenUnless(app.Configuration, nameof(AuthOptions.ProtectHealth));
 app.MapDoctorMetrics().OpenUnless(app.Configuration, nameof(AuthOptions.ProtectMetrics));
 app.MapOpenApi().AllowAnonymous();
 app.MapAuthApi();

@@ -6,9 +6,11 @@ using Doctor.Workflows.Notifications.Alarms;
 namespace Doctor.AdminApi.Alarms;
 
 /// <summary>
-/// Reads the body of <c>POST /v2/alarms</c> (Aodh's alarm shape) into an <see cref="EventAlarm"/>, or says which
-/// field is wrong and why. Unknown fields are ignored; Aodh fields with no meaning for event alarms (<c>state</c>,
-/// <c>time_constraints</c>, <c>user_id</c>) too.
+/// Reads the body of <c>POST /v2/alarms</c> and <c>PUT /v2/alarms/{id}</c> (Aodh's alarm shape) into an
+/// <see cref="EventAlarm"/>, or says which field is wrong and why. An update is validated as a create is (Aodh: the PUT
+/// body is a whole alarm). Unknown fields are ignored, and so are the read-only ones a client sends back after a GET
+/// (<c>alarm_id</c>, <c>timestamp</c>, <c>state_timestamp</c>, <c>state_reason</c>, <c>time_constraints</c>);
+/// <c>state</c> counts on an update only.
 /// </summary>
 public static class AlarmRequest
 {
@@ -27,7 +29,33 @@ public static class AlarmRequest
         }
     }
 
-    private static EventAlarm Read(JsonNode? body, AlarmCaller caller, Guid id, DateTimeOffset now)
+    /// <summary>
+    /// <paramref name="existing"/> as the PUT body redefines it, or null and a problem title. As in Aodh: a project's
+    /// alarm stays its project's and its caller's; the admin may move it to another project or user; a <c>state</c>
+    /// other than the current one is set by hand ("Manually set via API").
+    /// </summary>
+    public static EventAlarm? TryReadUpdate(JsonNode? body, AlarmCaller caller, EventAlarm existing, DateTimeOffset now, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            var read = Read(body, caller, existing.Id, now, existing);
+            var state = OptionalString((JsonObject)body!, "state", "state");
+            if (state is not null && !AlarmStates.IsKnown(state))
+                throw new InvalidField($"state: '{state}' is not a state: use ok, alarm or insufficient data");
+            var status = state is null || state == existing.Status.State
+                ? existing.Status
+                : new AlarmStatus(state, now, AlarmStatus.ManuallySet, existing.Status.State, null);
+            return read with { Status = status, CreatedAt = existing.CreatedAt, UpdatedAt = now };
+        }
+        catch (InvalidField e)
+        {
+            problem = e.Message;
+            return null;
+        }
+    }
+
+    private static EventAlarm Read(JsonNode? body, AlarmCaller caller, Guid id, DateTimeOffset now, EventAlarm? existing = null)
     {
         if (body is not JsonObject alarm)
             throw new InvalidField("body: expected a JSON object (an alarm)");
@@ -57,13 +85,20 @@ public static class AlarmRequest
 
         // A project's alarm belongs to its project, whatever the body says (CONTRACTS.md: a project alarms on its own events only).
         var projectId = caller.IsAdmin ? OptionalString(alarm, "project_id", "project_id") : caller.ProjectId;
+        var userId = caller.UserId;
+        if (existing is not null && caller.IsAdmin)
+        {
+            // The admin acts for the owner: what the body does not say stays as it was.
+            projectId = alarm.ContainsKey("project_id") ? projectId : existing.ProjectId;
+            userId = alarm.ContainsKey("user_id") ? OptionalString(alarm, "user_id", "user_id") : existing.UserId;
+        }
 
         return new EventAlarm
         {
             Id = id,
             Name = name,
             ProjectId = string.IsNullOrEmpty(projectId) ? null : projectId,
-            UserId = caller.UserId,
+            UserId = userId,
             EventType = pattern,
             Query = query,
             AlarmActions = alarmActions,

@@ -3,7 +3,7 @@ using Doctor.Workflows.Notifications.Alarms;
 
 namespace Doctor.AdminApi.Alarms;
 
-/// <summary>An alarm as Aodh's <c>/v2/alarms</c> answers it. Times in Aodh's form: ISO 8601, UTC, no offset.</summary>
+/// <summary>An alarm as Aodh's <c>/v2/alarms</c> answers it. Times in Aodh's form: ISO 8601, UTC, no offset; <c>timestamp</c> is the last change of the definition.</summary>
 public sealed record AodhAlarmView(
     [property: JsonPropertyName("alarm_id")] string AlarmId,
     [property: JsonPropertyName("name")] string Name,
@@ -22,7 +22,8 @@ public sealed record AodhAlarmView(
     [property: JsonPropertyName("timestamp")] string Timestamp,
     [property: JsonPropertyName("time_constraints")] IReadOnlyList<object> TimeConstraints,
     [property: JsonPropertyName("project_id")] string? ProjectId,
-    [property: JsonPropertyName("user_id")] string? UserId)
+    [property: JsonPropertyName("user_id")] string? UserId,
+    [property: JsonPropertyName("evaluate_timestamp")] string? EvaluateTimestamp)
 {
     /// <summary>The signing secret of <c>X-Doctor-Signature</c>: only in the creation response, never shown again.</summary>
     [JsonPropertyName("secret")]
@@ -44,8 +45,10 @@ public sealed record AodhAlarmView(
         alarm.Status.State,
         alarm.Status.Reason,
         EventTimes.Ceilometer(alarm.Status.ChangedAt),
-        EventTimes.Ceilometer(alarm.CreatedAt),
+        EventTimes.Ceilometer(alarm.Timestamp),
         [],
         alarm.ProjectId,
-        alarm.UserId);
+        alarm.UserId,
+        // Event alarms are evaluated as events arrive, never on a period: Aodh leaves it empty for them too.
+        null);
 }

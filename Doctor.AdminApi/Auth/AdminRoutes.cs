@@ -19,10 +19,11 @@ public sealed partial class AdminRoutes(RequestDelegate next, IProblemDetailsSer
         // The global feed and raw streams show every project's events.
         new("/v1/events", AndBelow: true),
         new("/v1/streams", AndBelow: true),
-        // Sessions: open, list, resume, delete, and the full timeline (it holds every project's replies).
+        // Sessions: open, list, update (resume, reschedule), delete, and the full timeline and detail (they hold every project's replies).
         new("/v1/maintenance", AndBelow: false, "GET", "POST"),
-        new("/v1/maintenance/{}", AndBelow: false, "POST", "DELETE"),
+        new("/v1/maintenance/{}", AndBelow: false, "PUT", "POST", "DELETE"),
         new("/v1/maintenance/{}/history", AndBelow: false),
+        new("/v1/maintenance/{}/detail", AndBelow: false),
         // Fault management: monitors' input, physical state, fencing and incidents. The fault query is not here: it
         // shows a project the faults on its own instances only.
         new("/v1/inspector", AndBelow: true),

@@ -25,4 +25,26 @@ public static class HealthExtensions
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
+
+    /// <summary>
+    /// Maps <c>GET /healthcheck</c> as oslo.middleware's healthcheck answers it (what Aodh deployments and their load
+    /// balancers probe): <c>200 OK</c> in plain text, or 503 with the failing checks, from the same checks as /health.
+    /// </summary>
+    public static IEndpointConventionBuilder MapOsloHealthcheck(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapHealthChecks("/healthcheck", new HealthCheckOptions
+        {
+            ResponseWriter = (context, report) =>
+            {
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                return context.Response.WriteAsync(report.Status == HealthStatus.Unhealthy
+                    ? string.Join("\n", report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => $"{e.Key}: {e.Value.Description ?? "unhealthy"}"))
+                    : "OK");
+            },
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
 }

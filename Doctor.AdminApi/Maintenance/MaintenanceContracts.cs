@@ -21,7 +21,13 @@ public sealed record SessionActionRequest(
 
 public sealed record SessionCreatedResponse([property: JsonPropertyName("session_id")] string SessionId);
 
-public sealed record SessionListResponse([property: JsonPropertyName("session_id")] IReadOnlyList<string> SessionIds);
+/// <summary>
+/// <c>GET /v1/maintenance</c> for either Fenix: its API reference shows <c>{"session_id": [...]}</c>, its code answers
+/// <c>{"sessions": [...]}</c>; both keys hold the same ids.
+/// </summary>
+public sealed record SessionListResponse(
+    [property: JsonPropertyName("session_id")] IReadOnlyList<string> SessionIds,
+    [property: JsonPropertyName("sessions")] IReadOnlyList<string> Sessions);
 
 public sealed record SessionResponse(
     [property: JsonPropertyName("session_id")] string SessionId,
@@ -39,7 +45,13 @@ public sealed record SessionResponse(
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt);
 
-public sealed record SessionUpdateRequest([property: JsonPropertyName("state")] string? State);
+/// <summary>
+/// <c>PUT</c> (and <c>POST</c>) <c>/v1/maintenance/{sid}</c>: continue a failed session from <c>state</c>, move
+/// <c>maintenance_at</c> (before maintenance has begun, or on a failed session), or both.
+/// </summary>
+public sealed record SessionUpdateRequest(
+    [property: JsonPropertyName("state")] string? State,
+    [property: JsonPropertyName("maintenance_at")] string? MaintenanceAt);
 
 public sealed record ProjectInstancesResponse([property: JsonPropertyName("instance_ids")] IReadOnlyList<string> InstanceIds);
 

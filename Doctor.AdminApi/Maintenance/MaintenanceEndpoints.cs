@@ -3,9 +3,13 @@ using Doctor.AdminApi.Alarms;
 using Doctor.AdminApi.Problems;
 using Doctor.Domain;
 using Doctor.Domain.Maintenance;
+using Doctor.Domain.Hosts;
 using Doctor.Workflows.Engine;
+using Doctor.Workflows.EventStore;
+using Doctor.Workflows.Hosts;
 using Doctor.Workflows.Infrastructure;
 using Doctor.Workflows.Maintenance;
+using Doctor.Workflows.Maintenance.Detail;
 using Doctor.Workflows.Maintenance.Engine;
 using Doctor.Workflows.Maintenance.HostActions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,9 +26,13 @@ public static class MaintenanceEndpoints
     {
         var group = app.MapGroup("/v1/maintenance").WithTags("Maintenance");
         group.MapPost("/", CreateAsync).WithSummary("Open a maintenance session (admin)");
-        group.MapGet("/", ListAsync).WithSummary("List maintenance sessions (admin)");
+        group.MapGet("/", ListAsync).WithSummary("List maintenance sessions, {\"session_id\": [...], \"sessions\": [...]} (admin)");
         group.MapGet("/{sessionId}", GetAsync).WithSummary("A session's state");
-        group.MapPost("/{sessionId}", UpdateAsync).WithSummary("Continue a failed session from a state (admin)");
+        group.MapPut("/{sessionId}", UpdateAsync)
+            .WithSummary("Update a session: continue a failed one from a state, move maintenance_at before maintenance begins (admin)");
+        group.MapPost("/{sessionId}", UpdateAsync).WithSummary("The same as PUT: continue a failed session from a state, move maintenance_at (admin)");
+        group.MapGet("/{sessionId}/detail", DetailAsync)
+            .WithSummary("The session with its hosts, projects, instance actions and host actions and their outcome, and the states it may continue from (admin)");
         group.MapDelete("/{sessionId}", DeleteAsync).WithSummary("Stop and remove a session; computes it disabled are enabled again (admin)");
         group.MapGet("/{sessionId}/history", HistoryAsync).WithSummary("The session's timeline, rebuilt from its events");
         group.MapGet("/{sessionId}/{projectId}", ProjectInstancesAsync).WithSummary("A project's instances affected by the current state");
@@ -41,14 +49,8 @@ public static class MaintenanceEndpoints
             return DomainProblems.BadRequest($"state: a session starts in MAINTENANCE, not '{st}'");
         if (string.IsNullOrWhiteSpace(request.MaintenanceAt))
             return DomainProblems.BadRequest("maintenance_at: required (\"YYYY-MM-DD HH:MM:SS\" UTC or ISO 8601)");
-        if (!FenixTime.TryParse(request.MaintenanceAt, out var maintenanceAt, out var form))
-            return DomainProblems.BadRequest($"maintenance_at: '{request.MaintenanceAt}' is not a time (\"YYYY-MM-DD HH:MM:SS\" UTC or ISO 8601)");
-        var now = sessions.Now;
-        if (maintenanceAt < now)
-            return DomainProblems.BadRequest($"maintenance_at: {request.MaintenanceAt} is in the past");
-        var minimum = options.Value.MinimumReplyWindow;
-        if (maintenanceAt < now + minimum)
-            return DomainProblems.BadRequest($"maintenance_at: {request.MaintenanceAt} is too close: projects need at least {minimum.TotalSeconds:0.#} s to reply before it");
+        if (MaintenanceAtProblem(request.MaintenanceAt, sessions.Now, options.Value, out var maintenanceAt, out var form) is { } timeProblem)
+            return timeProblem;
 
         var workflowId = string.IsNullOrWhiteSpace(request.Workflow) ? "default" : request.Workflow;
         var workflow = catalog.Latest(workflowId);
@@ -98,16 +100,11 @@ public static class MaintenanceEndpoints
         return TypedResults.Ok(new SessionCreatedResponse(change.State.SessionId));
     }
 
-    private static async Task<Ok<SessionListResponse>> ListAsync(MaintenanceSessions sessions, CancellationToken ct)
+    /// <summary>From the session list (<see cref="SessionList"/>): one query, whatever the number of sessions and the length of their streams.</summary>
+    private static async Task<Ok<SessionListResponse>> ListAsync(SessionList list, CancellationToken ct)
     {
-        var ids = new List<string>();
-        foreach (var id in await sessions.ListSessionIdsAsync(ct))
-        {
-            var (state, _) = await sessions.LoadAsync(id, ct);
-            if (state.Status is not (SessionStatus.Deleted or SessionStatus.NotStarted))
-                ids.Add(id);
-        }
-        return TypedResults.Ok(new SessionListResponse(ids));
+        var ids = await list.ListIdsAsync(ct);
+        return TypedResults.Ok(new SessionListResponse(ids, ids));
     }
 
     /// <summary>An admin sees the whole session; a project only a session it is part of, and only its own view of it.</summary>
@@ -126,20 +123,39 @@ public static class MaintenanceEndpoints
         return inSession ? TypedResults.Ok(ProjectSessionResponse.Of(state, project)) : SessionNotFound(sessionId);
     }
 
+    /// <summary>
+    /// Fenix's session update: <c>maintenance_at</c> moves the start (in the initial state the session asks its projects
+    /// again for the new time), <c>state</c> continues a failed session from that state; both together reschedule and
+    /// resume in one decision.
+    /// </summary>
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> UpdateAsync(
-        string sessionId, SessionUpdateRequest request, HttpContext http, MaintenanceSessions sessions, MaintenanceEngine engine, WorkflowCatalog catalog, CancellationToken ct)
+        string sessionId, SessionUpdateRequest request, HttpContext http, MaintenanceSessions sessions, MaintenanceEngine engine, WorkflowCatalog catalog,
+        IOptions<MaintenanceOptions> options, CancellationToken ct)
     {
         var state = await LoadVisibleAsync(sessions, sessionId, ct);
         if (state is null)
             return SessionNotFound(sessionId);
-        var definition = await catalog.GetAsync(state.WorkflowId, state.WorkflowVersion, ct);
-        var target = request.State ?? "";
-        if (!definition.States.TryGetValue(target, out var targetState) || targetState.IsFinal)
-            return DomainProblems.BadRequest($"state: '{target}' is not a state of workflow {definition.Id} a session can continue from " +
-                                            $"({string.Join(", ", definition.States.Values.Where(s => !s.IsFinal).Select(s => s.Name))})");
+        if (request.State is null && request.MaintenanceAt is null)
+            return DomainProblems.BadRequest("state, maintenance_at: give the state to continue a failed session from, a new maintenance_at, or both");
+        var commands = new List<Func<DateTimeOffset, MaintenanceCommand>>();
+        if (request.MaintenanceAt is { } text)
+        {
+            if (MaintenanceAtProblem(text, sessions.Now, options.Value, out var maintenanceAt, out var form) is { } timeProblem)
+                return timeProblem;
+            commands.Add(t => new RescheduleSession(maintenanceAt, form, t));
+        }
+        if (request.State is { } target)
+        {
+            var definition = await catalog.GetAsync(state.WorkflowId, state.WorkflowVersion, ct);
+            if (!definition.States.TryGetValue(target, out var targetState) || targetState.IsFinal)
+                return DomainProblems.BadRequest($"state: '{target}' is not a state of workflow {definition.Id} a session can continue from " +
+                                                $"({string.Join(", ", definition.States.Values.Where(s => !s.IsFinal).Select(s => s.Name))})");
+            commands.Add(t => new ResumeSession(target, t));
+        }
         try
         {
-            var change = await sessions.ExecuteAsync(sessionId, (_, t) => new ResumeSession(target, t), http.EventMetadata("resume"), ct);
+            var change = await sessions.ExecuteAllAsync(sessionId, (_, t) => [.. commands.Select(c => c(t))],
+                http.EventMetadata(request.State is null ? "reschedule" : "resume"), ct);
             engine.Poke(sessionId);
             return TypedResults.Ok(ToResponse(change.State));
         }
@@ -147,6 +163,33 @@ public static class MaintenanceEndpoints
         {
             return DomainProblems.From(e);
         }
+    }
+
+    /// <summary>
+    /// The session in detail: its own fold of the stream (one session's stream, read once), the cloud's view of the
+    /// instances it moved, each host's physical state.
+    /// </summary>
+    private static async Task<Results<Ok<SessionDetailResponse>, ProblemHttpResult>> DetailAsync(
+        string sessionId, MaintenanceSessions sessions, EventTypeRegistry types, WorkflowCatalog catalog, IInfrastructure infrastructure,
+        PhysicalResources physical, CancellationToken ct)
+    {
+        if (!Guid.TryParse(sessionId, out _))
+            return SessionNotFound(sessionId);
+        var events = (await sessions.ReadEventsAsync(sessionId, ct)).Select(types.Deserialize).OfType<IMaintenanceEvent>();
+        var detail = SessionDetailProjection.Fold(events);
+        if (detail.Session.Status is SessionStatus.NotStarted or SessionStatus.Deleted)
+            return SessionNotFound(sessionId);
+        var definition = await catalog.GetAsync(detail.Session.WorkflowId, detail.Session.WorkflowVersion, ct);
+        var instances = new Dictionary<string, ServerInstance>(StringComparer.Ordinal);
+        foreach (var project in detail.Instances.Select(i => i.ProjectId).Distinct(StringComparer.Ordinal))
+        {
+            foreach (var instance in await infrastructure.ListInstancesAsync(projectId: project, ct: ct))
+                instances[instance.Id] = instance;
+        }
+        var hostStates = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var host in detail.Session.Hosts)
+            hostStates[host] = (await physical.GetAsync(host, ct)).State.Name();
+        return TypedResults.Ok(SessionDetailResponse.Of(detail, definition, instances, hostStates));
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> DeleteAsync(
@@ -245,6 +288,19 @@ public static class MaintenanceEndpoints
         return caller.IsAdmin || string.Equals(caller.ProjectId, projectId, StringComparison.Ordinal)
             ? null
             : TypedResults.Problem(title: $"project_id: a token of project {caller.ProjectId} may not act for project {projectId}", statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>Why <paramref name="text"/> cannot be a session's maintenance_at (not a time, past, too close for replies), or null.</summary>
+    private static ProblemHttpResult? MaintenanceAtProblem(string text, DateTimeOffset now, MaintenanceOptions options, out DateTimeOffset maintenanceAt, out string form)
+    {
+        if (!FenixTime.TryParse(text, out maintenanceAt, out form))
+            return DomainProblems.BadRequest($"maintenance_at: '{text}' is not a time (\"YYYY-MM-DD HH:MM:SS\" UTC or ISO 8601)");
+        if (maintenanceAt < now)
+            return DomainProblems.BadRequest($"maintenance_at: {text} is in the past");
+        var minimum = options.MinimumReplyWindow;
+        return maintenanceAt < now + minimum
+            ? DomainProblems.BadRequest($"maintenance_at: {text} is too close: projects need at least {minimum.TotalSeconds:0.#} s to reply before it")
+            : null;
     }
 
     private static ProblemHttpResult SessionNotFound(string sessionId) => DomainProblems.NotFound($"session_id: no maintenance session {sessionId}");

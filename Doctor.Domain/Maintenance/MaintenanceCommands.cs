@@ -65,3 +65,6 @@ public sealed record FailSession(string Reason, DateTimeOffset At) : Maintenance
 public sealed record DeleteSession(string Actor, DateTimeOffset At) : MaintenanceCommand(At);
 
 public sealed record ResumeSession(string State, DateTimeOffset At) : MaintenanceCommand(At);
+
+/// <summary>An admin moves maintenance_at (Fenix's session update): <paramref name="Form"/> is how it was written, for echoing it back.</summary>
+public sealed record RescheduleSession(DateTimeOffset MaintenanceAt, string Form, DateTimeOffset At) : MaintenanceCommand(At);

@@ -82,3 +82,6 @@ public sealed record SessionDeleted(string Actor, DateTimeOffset At) : IMaintena
 
 /// <summary>An admin asked a failed session to go on from <paramref name="State"/>.</summary>
 public sealed record SessionResumed(string State, int Round, DateTimeOffset At) : IMaintenanceEvent;
+
+/// <summary>An admin moved maintenance_at; <paramref name="Previous"/> is the time it replaces.</summary>
+public sealed record MaintenanceRescheduled(DateTimeOffset MaintenanceAt, string Form, DateTimeOffset Previous, DateTimeOffset At) : IMaintenanceEvent;

@@ -21,6 +21,7 @@ public static class MaintenanceSession
                 _ => [new SessionDeleted(d.Actor, d.At)],
             },
             ResumeSession r => Resume(r, state),
+            RescheduleSession r => Reschedule(r, state),
             // Cleanup after the end: a compute the session disabled is enabled whatever state it ended in.
             EnableCompute e => state.DisabledComputes.Contains(e.Host) ? [new ComputeEnabled(e.Host, e.At)] : [],
             FailSession f => state.IsRunning ? [new SessionFailed(f.Reason, state.State, f.At)] : [],
@@ -66,8 +67,10 @@ public static class MaintenanceSession
                 MetadataJson = c.MetadataJson,
                 Actions = c.Actions,
                 Policy = c.Policy,
+                InitialState = c.InitialState,
                 CreatedAt = c.At,
             },
+            MaintenanceRescheduled r => state with { MaintenanceAt = r.MaintenanceAt, MaintenanceAtForm = r.Form },
             StateEntered e => state with
             {
                 State = e.State,
@@ -278,6 +281,28 @@ public static class MaintenanceSession
         if (state.HostInMaintenance is { } host)
             throw new SessionRuleViolation(RuleKind.Conflict, $"host {host} is still in maintenance");
         return [new SessionDone(c.At)];
+    }
+
+    /// <summary>
+    /// maintenance_at moves only while maintenance has not begun: in the initial state — which the session then enters
+    /// again, so projects are told the new time and answer it afresh (the old window's timers are a round behind) —
+    /// or on a failed session, for the run a resume starts.
+    /// </summary>
+    private static IReadOnlyList<IMaintenanceEvent> Reschedule(RescheduleSession r, SessionState state)
+    {
+        if (state.Status == SessionStatus.NotStarted)
+            throw new SessionRuleViolation(RuleKind.NotFound, "session not found");
+        if (state.Status is SessionStatus.Done or SessionStatus.Deleted)
+            throw new SessionRuleViolation(RuleKind.Conflict, $"maintenance_at: the session is {state.Status.ToString().ToLowerInvariant()}; only a session that has not begun maintenance, or has failed, can be rescheduled");
+        if (r.MaintenanceAt == state.MaintenanceAt)
+            return [];
+        var rescheduled = new MaintenanceRescheduled(r.MaintenanceAt, r.Form, state.MaintenanceAt, r.At);
+        if (state.Status == SessionStatus.Failed)
+            return [rescheduled];
+        if (state.State != state.InitialState)
+            throw new SessionRuleViolation(RuleKind.Conflict,
+                $"maintenance_at: the session is in {state.State}: maintenance has begun; maintenance_at can move only in {state.InitialState} or once the session has failed");
+        return [rescheduled, new StateEntered(state.InitialState, state.Round + 1, state.State, $"maintenance_at moved to {r.MaintenanceAt:yyyy-MM-dd HH:mm:ss}Z", r.At)];
     }
 
     private static IReadOnlyList<IMaintenanceEvent> Resume(ResumeSession r, SessionState state) =>

@@ -18,6 +18,9 @@ public sealed record SessionState
     public IReadOnlyList<ActionPlugin> Actions { get; init; } = [];
     public SubscriptionPolicy Policy { get; init; }
 
+    /// <summary>The state the session started in: until it leaves it, maintenance has not begun and maintenance_at may move.</summary>
+    public string InitialState { get; init; } = "";
+
     /// <summary>The workflow state the session is in (MAINTENANCE, SCALE_IN, ...).</summary>
     public string State { get; init; } = "";
 

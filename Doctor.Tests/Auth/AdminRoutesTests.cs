@@ -10,6 +10,8 @@ public sealed class AdminRoutesTests
     [InlineData("GET", "/v1/maintenance/")]
     [InlineData("POST", "/v1/maintenance")]
     [InlineData("POST", "/v1/maintenance/{sessionId}")]
+    [InlineData("PUT", "/v1/maintenance/{sessionId}")]
+    [InlineData("GET", "/v1/maintenance/{sessionId}/detail")]
     [InlineData("DELETE", "/v1/maintenance/{sid}/")]
     [InlineData("GET", "/v1/maintenance/{id}/history")]
     [InlineData("GET", "/v1/infra/hosts")]

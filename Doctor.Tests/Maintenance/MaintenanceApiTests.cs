@@ -76,6 +76,8 @@ public sealed class MaintenanceApiTests(MaintenanceApiTests.Factory api) : IClas
     [InlineData("GET", "/v1/maintenance/not-a-uuid")]
     [InlineData("DELETE", "/v1/maintenance/6a4a0f8e-0000-0000-0000-000000000000")]
     [InlineData("GET", "/v1/maintenance/6a4a0f8e-0000-0000-0000-000000000000/history")]
+    [InlineData("GET", "/v1/maintenance/6a4a0f8e-0000-0000-0000-000000000000/detail")]
+    [InlineData("GET", "/v1/maintenance/not-a-uuid/detail")]
     [InlineData("GET", "/v1/maintenance/6a4a0f8e-0000-0000-0000-000000000000/doctor-test")]
     public async Task GivenUnknownSession_WhenAddressed_ThenProblem404(string method, string path)
     {

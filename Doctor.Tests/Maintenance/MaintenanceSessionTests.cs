@@ -200,6 +200,48 @@ public class MaintenanceSessionTests
             .ThenRefuses<SessionRuleViolation>(RuleKind.Conflict);
 
     [Fact]
+    public void GivenWaitingForMaintenanceReplies_WhenRescheduled_ThenTheInitialStateIsEnteredAgainInANewRound() =>
+        DeciderSpec.Given(Created(), Entered("MAINTENANCE", 1), Window(1, "MAINTENANCE", Project("p1", "vm1")), new ReplyReceived("p1", "ACK_MAINTENANCE", 1, NoActions(), T1))
+            .When(new RescheduleSession(MaintenanceAt.AddHours(1), "iso", T1))
+            .Then(new MaintenanceRescheduled(MaintenanceAt.AddHours(1), "iso", MaintenanceAt, T1),
+                new StateEntered("MAINTENANCE", 2, "MAINTENANCE", "maintenance_at moved to 2026-11-22 11:05:00Z", T1));
+
+    [Fact]
+    public void GivenRescheduled_ThenTheSessionHoldsTheNewTimeInItsForm_AndTheOldRepliesNoLongerCount()
+    {
+        var state = MaintenanceSession.Fold([Created(), Entered("MAINTENANCE", 1), Window(1, "MAINTENANCE", Project("p1", "vm1")),
+            new MaintenanceRescheduled(MaintenanceAt.AddHours(1), "iso", MaintenanceAt, T1), new StateEntered("MAINTENANCE", 2, "MAINTENANCE", "moved", T1)]);
+        Assert.Equal((MaintenanceAt.AddHours(1), "iso", 2), (state.MaintenanceAt, state.MaintenanceAtForm, state.Round));
+        Assert.Null(state.CurrentWindow);
+    }
+
+    [Fact]
+    public void GivenMaintenanceBegun_WhenRescheduled_ThenRefusedNamingTheState()
+    {
+        var e = DeciderSpec.Given(Created(), Entered("MAINTENANCE", 1), Entered("PREPARE_MAINTENANCE", 2, "MAINTENANCE"))
+            .When(new RescheduleSession(MaintenanceAt.AddHours(1), "iso", T1))
+            .ThenRefuses<SessionRuleViolation>(RuleKind.Conflict);
+        Assert.Contains("PREPARE_MAINTENANCE", e.Message);
+    }
+
+    [Fact]
+    public void GivenSessionFailed_WhenRescheduled_ThenOnlyTheTimeMoves_ForTheResumeToUse() =>
+        DeciderSpec.Given(Created(), Entered("MAINTENANCE", 1), new SessionFailed("expired", "MAINTENANCE", T1))
+            .When(new RescheduleSession(MaintenanceAt.AddHours(1), "fenix", T1))
+            .Then(new MaintenanceRescheduled(MaintenanceAt.AddHours(1), "fenix", MaintenanceAt, T1));
+
+    [Fact]
+    public void GivenSessionDone_WhenRescheduled_ThenRefused_AndTheSameTimeAgainChangesNothing()
+    {
+        DeciderSpec.Given(Created(), Entered("MAINTENANCE", 1), new SessionDone(T1))
+            .When(new RescheduleSession(MaintenanceAt.AddHours(1), "iso", T1))
+            .ThenRefuses<SessionRuleViolation>(RuleKind.Conflict);
+        DeciderSpec.Given(Created(), Entered("MAINTENANCE", 1))
+            .When(new RescheduleSession(MaintenanceAt, "fenix", T1))
+            .Then();
+    }
+
+    [Fact]
     public void GivenWindowWithANack_ThenTheWindowReportsIt()
     {
         var state = MaintenanceSession.Fold([Created(), Entered("MAINTENANCE", 1), Window(1, "MAINTENANCE", Project("p1", "vm1"), Project("p2", "vm2")),

@@ -1,4 +1,5 @@
 using Doctor.Workflows.Notifications.Alarms;
+using Doctor.Workflows.Notifications.Alarms.Queries;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Doctor.Tests.Notifications.AlarmExamples;
 
@@ -97,8 +98,81 @@ public class AlarmRepositoryTests(AlarmDatabase db) : IClassFixture<AlarmDatabas
         Assert.Equal("traits.state", Assert.Single(read.Query).Field);
         Assert.Equal(other, (await _repository.GetAsync(second.Id))!.Status);
         var history = await _repository.ListHistoryAsync(second.Id);
-        Assert.Equal("{\"state\" : \"alarm\"}", history.Single(h => h.Type == "state transition").Detail);
+        var transition = history.Single(h => h.Type == "state transition");
+        Assert.Equal("{\"state\": \"alarm\", \"transition_reason\": \"Event <id=m-2> hits\"}", transition.Detail); // Python's json.dumps, as Aodh writes it
+        Assert.Equal(second.Severity, transition.Severity);
+        Assert.Equal(second.ProjectId, transition.OnBehalfOf);
         Assert.Empty(await _repository.UpdateStatusesAsync(new Dictionary<Guid, AlarmStatus>()));
+    }
+
+    [Fact]
+    public async Task Update_ReplacesTheDefinitionAndRecordsTheChange_ButLeavesTheStateToTheNotifier()
+    {
+        var alarm = Alarm(projectId: "p1");
+        await _repository.CreateAsync(alarm, new AlarmAuthor("creator", "p1"));
+        var fired = alarm.Status with { State = AlarmStates.Alarm, FiredBy = "m-1", ChangedAt = Now.AddSeconds(30) };
+        await _repository.UpdateStatusesAsync(new Dictionary<Guid, AlarmStatus> { [alarm.Id] = fired });
+        var renamed = alarm with { Name = "renamed", Severity = AlarmSeverities.Critical, UpdatedAt = Now.AddMinutes(1) };
+        var change = new AlarmHistoryEntry(Guid.NewGuid(), alarm.Id, AlarmHistoryEntry.RuleChange, """{"name": "renamed"}""", Now.AddMinutes(1), "u-2", "p1", "p1", "critical");
+
+        Assert.True(await _repository.UpdateAsync(renamed, statusChanged: false, change));
+
+        var read = await _repository.GetAsync(alarm.Id);
+        Assert.Equal("renamed", read!.Name);
+        Assert.Equal(AlarmSeverities.Critical, read.Severity);
+        Assert.Equal(Now.AddMinutes(1), read.Timestamp);
+        Assert.Equal(fired, read.Status); // the firing the update did not know about is kept
+        var history = await _repository.ListHistoryAsync(alarm.Id);
+        Assert.Equal(["creation", "state transition", "rule change"], history.Select(h => h.Type));
+        Assert.Equal(change, history[2]);
+        Assert.Equal(("creator", "p1", "p1", AlarmSeverities.Moderate), (history[0].UserId, history[0].ProjectId, history[0].OnBehalfOf, history[0].Severity));
+        Assert.False(await _repository.UpdateAsync(renamed with { Id = Guid.NewGuid() }, statusChanged: false, null));
+    }
+
+    [Fact]
+    public async Task SetStatus_StoresTheStateWithItsEntry_AndDeleteTakesTheHistoryAlong()
+    {
+        var alarm = Alarm(projectId: "p1");
+        await _repository.CreateAsync(alarm);
+        var manual = new AlarmStatus(AlarmStates.Ok, Now.AddMinutes(2), AlarmStatus.ManuallySet, AlarmStates.InsufficientData, null);
+        var change = new AlarmHistoryEntry(Guid.NewGuid(), alarm.Id, AlarmHistoryEntry.StateTransition,
+            """{"state": "ok", "state_reason": "Manually set via API"}""", Now.AddMinutes(2), "u-1", null, "p1");
+
+        Assert.True(await _repository.SetStatusAsync(alarm.Id, manual, change));
+
+        Assert.Equal(manual, (await _repository.GetAsync(alarm.Id))!.Status);
+        Assert.Equal(change, (await _repository.ListHistoryAsync(alarm.Id))[^1]);
+        Assert.True(await _repository.DeleteAsync(alarm.Id));
+        Assert.Empty(await _repository.ListHistoryAsync(alarm.Id)); // Aodh deletes an alarm's history with it
+        Assert.False(await _repository.SetStatusAsync(alarm.Id, manual, change with { EventId = Guid.NewGuid() }));
+    }
+
+    [Fact]
+    public async Task QueryHistory_RunsTheFilterInTheDatabase_WithSqlNulls_Patterns_Lists_OrderAndLimit()
+    {
+        var a = Alarm(projectId: "p1");
+        var b = Alarm(projectId: "p2");
+        await _repository.CreateAsync(a, new AlarmAuthor("u-a", "p1"));
+        await _repository.CreateAsync(b, new AlarmAuthor(null, null)); // an admin without a project
+        await _repository.SetStatusAsync(a.Id, a.Status with { State = AlarmStates.Ok, ChangedAt = Now.AddMinutes(1) },
+            new AlarmHistoryEntry(Guid.NewGuid(), a.Id, AlarmHistoryEntry.StateTransition, """{"state": "ok"}""", Now.AddMinutes(1), "u-a", "p1", "p1"));
+        static FieldCondition Is(string field, FilterOperator op, params FilterValue[] values) => FieldCondition.Create(field, op, values);
+
+        var mine = await _repository.QueryHistoryAsync(Is("on_behalf_of", FilterOperator.Eq, FilterValue.OfText("p1")), [], null);
+        Assert.Equal(["state transition", "creation"], mine.Select(h => h.Type)); // newest first by default
+        // project_id is null on b's creation: neither "= x" nor "not (= x)" keeps it, as in SQL.
+        var notP1 = await _repository.QueryHistoryAsync(new NotFilter(Is("project_id", FilterOperator.Eq, FilterValue.OfText("p1"))), [], null);
+        Assert.Empty(notP1);
+        var pattern = await _repository.QueryHistoryAsync(Is("detail", FilterOperator.Matches, FilterValue.OfText("^\\{\"state\"")), [], null);
+        Assert.Equal(a.Id, Assert.Single(pattern).AlarmId);
+        var either = await _repository.QueryHistoryAsync(
+            new AllOf([Is("alarm_id", FilterOperator.In, FilterValue.OfText(a.Id.ToString()), FilterValue.OfText(b.Id.ToString())), Is("type", FilterOperator.Eq, FilterValue.OfText("creation"))]),
+            [new SortKey("on_behalf_of", Descending: true)], limit: 1);
+        Assert.Equal(b.Id, Assert.Single(either).AlarmId);
+        var later = await _repository.QueryHistoryAsync(Is("timestamp", FilterOperator.Gt, FilterValue.OfTime(Now)), [], null);
+        Assert.Equal(AlarmHistoryEntry.StateTransition, Assert.Single(later).Type);
+        // .NET takes a named group; PostgreSQL does not: its refusal is the client's 400, not a 500.
+        await Assert.ThrowsAsync<AlarmFilterException>(() => _repository.QueryHistoryAsync(Is("detail", FilterOperator.Matches, FilterValue.OfText("(?<n>x)")), [], null));
     }
 
     [Fact]

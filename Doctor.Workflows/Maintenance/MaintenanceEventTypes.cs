@@ -34,6 +34,7 @@ public static class MaintenanceEventTypes
         registry.Register<SessionFailed>("maintenance.session_failed.v1");
         registry.Register<SessionDeleted>("maintenance.session_deleted.v1");
         registry.Register<SessionResumed>("maintenance.session_resumed.v1");
+        registry.Register<MaintenanceRescheduled>("maintenance.session_rescheduled.v1");
         if (!registry.IsRegistered(NotificationEmitted.TypeName))
             registry.Register<NotificationEmitted>(NotificationEmitted.TypeName);
     }

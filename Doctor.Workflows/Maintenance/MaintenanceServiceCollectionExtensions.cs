@@ -26,6 +26,8 @@ public static class MaintenanceServiceCollectionExtensions
         // Empty: the host resolves it from the address it listens on once the server has started.
         services.TryAddSingleton(new PublicBaseUrl(configuration[$"{MaintenanceOptions.Section}:PublicBaseUrl"]));
         services.AddSingleton<MaintenanceSessions>();
+        services.AddSingleton<SessionList>();
+        services.AddHostedService<SessionListBackfill>();
         services.TryAddSingleton<IMaintenanceSubscriptions, AlarmSubscriptions>();
         services.AddSingleton<WorkflowCatalog>();
         services.TryAddSingleton<Constraints.ConstraintStore>();

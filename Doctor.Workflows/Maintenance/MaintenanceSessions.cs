@@ -11,9 +11,11 @@ namespace Doctor.Workflows.Maintenance;
 /// Loads sessions from their streams and runs commands through the decider: read, decide, append with the expected
 /// version (plus the notifications the new events cause, in the same transaction), re-decide on a concurrency conflict.
 /// Folded states are cached per session and brought up to date from the stream's tail, so a step never replays the whole stream.
+/// A change that moves the session's <see cref="SessionSummary"/> writes its <see cref="SessionList"/> row in the
+/// transaction of the events; the others — most steps — go through the store's shared commits.
 /// </summary>
 public sealed class MaintenanceSessions(
-    IEventStore store,
+    PostgresEventStore store,
     EventTypeRegistry types,
     NpgsqlDataSource dataSource,
     TimeProvider clock,
@@ -97,8 +99,11 @@ public sealed class MaintenanceSessions(
             }
             try
             {
-                var result = await store.AppendAsync(MaintenanceEventTypes.StreamId(sessionId), MaintenanceEventTypes.StreamType,
-                    version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version), toAppend, metadata, ct);
+                var expected = version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version);
+                var summary = SessionSummary.Of(after);
+                var result = version > 0 && summary == SessionSummary.Of(state)
+                    ? await store.AppendAsync(MaintenanceEventTypes.StreamId(sessionId), MaintenanceEventTypes.StreamType, expected, toAppend, metadata, ct)
+                    : await AppendWithSummaryAsync(sessionId, expected, toAppend, metadata, summary, version + toAppend.Count, ct);
                 if (result.Duplicate)
                 {
                     _cache.TryRemove(sessionId, out _);
@@ -115,6 +120,26 @@ public sealed class MaintenanceSessions(
                     sessionId, string.Join(", ", cmds.Select(c => c.GetType().Name)), attempt);
             }
         }
+    }
+
+    /// <summary>
+    /// The append and the session's list row in one transaction. The row is written first: its lock orders writers of
+    /// one session, and the global append lock is then held for the append and the commit only, as for any append.
+    /// </summary>
+    private async Task<AppendResult> AppendWithSummaryAsync(
+        string sessionId, ExpectedVersion expected, IReadOnlyList<EventToAppend> events, EventMetadata metadata, SessionSummary summary, long newVersion, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await SessionList.WriteAsync(connection, summary, newVersion, Now, ct);
+        var result = (await store.AppendManyAsync(connection,
+            [new StreamAppend(MaintenanceEventTypes.StreamId(sessionId), MaintenanceEventTypes.StreamType, expected, events, metadata)], ct))[0];
+        // A command appended before wrote its own row; this one's row must not outlive the nothing it appended.
+        if (result.Duplicate)
+            await transaction.RollbackAsync(ct);
+        else
+            await transaction.CommitAsync(ct);
+        return result;
     }
 
     /// <summary>Every session with its stream version, oldest first: lets a caller skip the ones it has seen at that version.</summary>

@@ -14,5 +14,7 @@ internal static class EventStoreMigrations
         Migration0008SimulatedCloud.Migration,
         Migration0009NotifierNodes.Migration,
         Migration0010SetBasedAppend.Migration,
+        Migration0011AlarmChanges.Migration,
+        Migration0012SessionList.Migration,
     ];
 }

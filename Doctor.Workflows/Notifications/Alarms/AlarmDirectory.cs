@@ -111,14 +111,64 @@ public sealed class AlarmDirectory(AlarmRepository repository)
         return null;
     }
 
-    public async Task CreateAsync(EventAlarm alarm, CancellationToken ct = default)
+    public Task CreateAsync(EventAlarm alarm, CancellationToken ct = default) => CreateAsync(alarm, new AlarmAuthor(alarm.UserId, alarm.ProjectId), ct);
+
+    public async Task CreateAsync(EventAlarm alarm, AlarmAuthor author, CancellationToken ct = default)
     {
         await EnsureLoadedAsync(ct);
         await _writer.WaitAsync(ct);
         try
         {
-            await repository.CreateAsync(alarm, ct);
+            await repository.CreateAsync(alarm, author, ct);
             _snapshot = Current.With(alarm);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Replaces an alarm's definition (and its state when <paramref name="statusChanged"/>), recording
+    /// <paramref name="change"/>; the alarm then matches notifications by its new rule. Returns the alarm as stored —
+    /// with the state the notifier may have moved meanwhile — or null when it was deleted meanwhile.
+    /// </summary>
+    public async Task<EventAlarm?> UpdateAsync(EventAlarm alarm, bool statusChanged, AlarmHistoryEntry? change, CancellationToken ct = default)
+    {
+        await EnsureLoadedAsync(ct);
+        await _writer.WaitAsync(ct);
+        try
+        {
+            if (!await repository.UpdateAsync(alarm, statusChanged, change, ct))
+            {
+                _snapshot = Current.Without(alarm.Id);
+                return null;
+            }
+            var stored = statusChanged || Current.ById.GetValueOrDefault(alarm.Id) is not { } old ? alarm : alarm with { Status = old.Status };
+            _snapshot = Current.With(stored);
+            return stored;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Sets an alarm's state by hand (<c>PUT /v2/alarms/{id}/state</c>), recording <paramref name="change"/>; null when the alarm was deleted meanwhile.</summary>
+    public async Task<EventAlarm?> SetStatusAsync(Guid id, AlarmStatus status, AlarmHistoryEntry change, CancellationToken ct = default)
+    {
+        await EnsureLoadedAsync(ct);
+        await _writer.WaitAsync(ct);
+        try
+        {
+            if (!await repository.SetStatusAsync(id, status, change, ct) || Current.ById.GetValueOrDefault(id) is not { } alarm)
+            {
+                _snapshot = Current.Without(id);
+                return null;
+            }
+            var stored = alarm with { Status = status };
+            _snapshot = Current.With(stored);
+            return stored;
         }
         finally
         {

@@ -9,5 +9,8 @@ public sealed record AlarmStatus(string State, DateTimeOffset ChangedAt, string?
 {
     public const string NotEvaluatedYet = "Not evaluated yet";
 
+    /// <summary>Aodh's reason for a state set through the API (<c>ALARM_REASON_MANUAL</c>).</summary>
+    public const string ManuallySet = "Manually set via API";
+
     public static AlarmStatus Initial(DateTimeOffset now) => new(AlarmStates.InsufficientData, now, NotEvaluatedYet, null, null);
 }

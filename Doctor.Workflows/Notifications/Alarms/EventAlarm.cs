@@ -30,6 +30,12 @@ public sealed record EventAlarm
     public required AlarmStatus Status { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>When the definition last changed (<c>PUT /v2/alarms/{id}</c>); null while it never has.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>Aodh's <c>timestamp</c>: the last change of the definition, its creation until it is first changed.</summary>
+    public DateTimeOffset Timestamp => UpdatedAt ?? CreatedAt;
+
     /// <summary>Aodh's description when the client gives none.</summary>
     public static string DefaultDescription(string eventType) => $"Alarm when {eventType} event occurred.";
 }
