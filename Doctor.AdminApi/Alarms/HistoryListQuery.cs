@@ -34,6 +34,12 @@ public sealed record HistoryListQuery(AlarmFilter Filter, Paging Paging)
             problem = AodhProblems.BadRequest($"Unknown argument: \"{key}\": unrecognized field in query: [{string.Join(", ", conditions)}], valid keys: {PythonText.List(ValidKeys)}");
             return null;
         }
+        // Aodh's _verify_query_segregation: a project names no other project, even as the author of a change.
+        if (!caller.IsAdmin && conditions.FirstOrDefault(c => Keys[c.Field] == "project_id" && c.Value != caller.ProjectId) is { } other)
+        {
+            problem = AodhProblems.ProjectNotAuthorized(other.Value);
+            return null;
+        }
         var offset = TimeSpan.Zero;
         if (conditions.FirstOrDefault(c => c.Field == "search_offset") is { } searchOffset)
         {

@@ -168,6 +168,16 @@ public class AlarmQueryApiTests(AlarmApiFixture fixture) : IClassFixture<AlarmAp
     }
 
     [Fact]
+    public async Task History_AsAProject_NamingAnotherProject_IsRefused_AsAodhRefusesIt()
+    {
+        var id = (await CreateAsync("p-hist-own", ("hist-own", "low")))[0];
+
+        await AssertProblemAsync(await _api.Client("project", "p-hist-own").GetAsync($"/v2/alarms/{id}/history?q.field=project&q.value=p-elsewhere"),
+            HttpStatusCode.Forbidden, "Not Authorized to access project p-elsewhere");
+        Assert.Single(await GetArrayAsync(_api.Client("project", "p-hist-own"), $"/v2/alarms/{id}/history?q.field=project_id&q.value=p-hist-own"));
+    }
+
+    [Fact]
     public async Task ComplexQuery_OnAlarms_KnowsAndOrNotInAndPatterns_OrdersAndLimits()
     {
         await CreateAsync("p-cq", ("cq-a", "low"), ("cq-b", "moderate"), ("cq-c", "critical"), ("cq-d", "critical"));
