@@ -249,7 +249,10 @@ wait_openstack() {
 stop_openstack() {
     [ -n "$OS_DIR" ] || return 0
     if [ -n "$OS_PID" ]; then
+        # A start still running (e.g. the build failed): TERM makes it end what it started, then it exits.
+        kill -TERM "$OS_PID" 2>/dev/null || true
         wait "$OS_PID" 2>/dev/null || true
+        OS_PID=""
     fi
     "$REPO/tools/openstack-node.sh" stop "$OS_DIR" >/dev/null 2>&1 || log "OpenStack in $OS_DIR did not stop"
     OS_DIR=""

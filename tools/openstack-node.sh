@@ -472,6 +472,8 @@ service_down_time = 20
 sync_power_state_interval = 30
 heal_instance_info_cache_interval = -1
 graceful_shutdown_timeout = 5
+# Periodic tasks (the scheduler's host discovery among them) start at once, not after a random delay of up to 60 s.
+periodic_fuzzy_delay = 0
 # 2 VCPU per fake host (tools/openstack/nova-compute.py), not overcommitted.
 cpu_allocation_ratio = 1.0
 initial_cpu_allocation_ratio = 1.0
